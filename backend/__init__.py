@@ -1,0 +1,1 @@
+"""Skopx backend: plain Python, never imports reflex, state or skopx_ui."""
