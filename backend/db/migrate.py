@@ -131,12 +131,15 @@ def main() -> int:
     try:
         urls = resolve_urls(settings)
         if not urls.admin:
-            raise MigrationError("DATABASE_ADMIN_URL is required to run migrations on an external PostgreSQL.")
+            raise MigrationError(
+                "DATABASE_ADMIN_URL is required to run migrations on an external PostgreSQL."
+            )
         names = migrate(urls.admin, role_urls={APP_ROLE: urls.app, SERVICE_ROLE: urls.service})
     except (MigrationError, RuntimeError, psycopg.OperationalError) as error:
         print(f"migrate: {error}", file=sys.stderr)
         return 1
-    print(f"migrate: applied {len(names)} migration(s)" + (f": {', '.join(names)}" if names else ", already current"))
+    summary = ", ".join(names) if names else "already current"
+    print(f"migrate: applied {len(names)} migration(s): {summary}")
     return 0
 
 

@@ -31,8 +31,12 @@ async def _pool(kind: str) -> AsyncConnectionPool:
         urls = resolve_urls(get_settings())
         conninfo = urls.app if kind == "app" else urls.service
         pool = AsyncConnectionPool(
-            conninfo, min_size=1, max_size=10, open=False,
-            kwargs={"row_factory": dict_row, "autocommit": False}, name=f"skopx-{kind}",
+            conninfo,
+            min_size=1,
+            max_size=10,
+            open=False,
+            kwargs={"row_factory": dict_row, "autocommit": False},
+            name=f"skopx-{kind}",
         )
         await pool.open(wait=True, timeout=10)
         _pools[key] = pool
@@ -49,21 +53,15 @@ async def close_pools() -> None:
 async def tenant_session(user_id: UUID | str | None) -> AsyncIterator[AsyncConnection]:
     """A transaction as skopx_app acting for `user_id` (None: anonymous)."""
     pool = await _pool("app")
-    async with pool.connection() as conn:
-        async with conn.transaction():
-            await conn.execute(
-                "select set_config('app.user_id', %s, true)", (str(user_id) if user_id else "",)
-            )
-            yield conn
+    async with pool.connection() as conn, conn.transaction():
+        await conn.execute("select set_config('app.user_id', %s, true)", (str(user_id) if user_id else "",))
+        yield conn
 
 
 @asynccontextmanager
 async def service_session(actor_id: UUID | str | None = None) -> AsyncIterator[AsyncConnection]:
     """A transaction as skopx_service; `actor_id` is recorded by audit triggers."""
     pool = await _pool("service")
-    async with pool.connection() as conn:
-        async with conn.transaction():
-            await conn.execute(
-                "select set_config('app.user_id', %s, true)", (str(actor_id) if actor_id else "",)
-            )
-            yield conn
+    async with pool.connection() as conn, conn.transaction():
+        await conn.execute("select set_config('app.user_id', %s, true)", (str(actor_id) if actor_id else "",))
+        yield conn
