@@ -43,6 +43,13 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _default_origins(public_url: str) -> tuple[str, ...]:
+    """The served origin; on localhost also its 127.0.0.1 spelling."""
+    if "://localhost" in public_url:
+        return (public_url, public_url.replace("://localhost", "://127.0.0.1"))
+    return (public_url,)
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -94,14 +101,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 + ", ".join(missing)
                 + ". Set them (see README, Configuration) and start again."
             )
-    public_url = env.get("SKOPX_PUBLIC_URL", "http://localhost:3000").rstrip("/")
+    port = env.get("PORT", "3000")
+    public_url = env.get("SKOPX_PUBLIC_URL", f"http://localhost:{port}").rstrip("/")
     session_secret = env.get("SESSION_SECRET", "")
     if mode == "production" and len(session_secret) < 32:
         raise SettingsError("SESSION_SECRET must be at least 32 characters in production.")
     return Settings(
         env=mode,
         public_url=public_url,
-        allowed_origins=_csv(env.get("SKOPX_ALLOWED_ORIGINS")) or (public_url,),
+        allowed_origins=_csv(env.get("SKOPX_ALLOWED_ORIGINS")) or _default_origins(public_url),
         database_url=env.get("DATABASE_URL") or None,
         service_database_url=env.get("SERVICE_DATABASE_URL") or None,
         database_admin_url=env.get("DATABASE_ADMIN_URL") or None,

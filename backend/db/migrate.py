@@ -110,6 +110,9 @@ def migrate(admin_url: str, *, sql_dir: Path = SQL_DIR, role_urls: dict[str, str
                         "insert into skopx_meta.schema_migrations (name, checksum) values (%s, %s)",
                         (migration.name, migration.checksum),
                     )
+            # /healthz (running as the app role) reports whether migrations are current.
+            conn.execute("grant usage on schema skopx_meta to skopx_app")
+            conn.execute("grant select on skopx_meta.schema_migrations to skopx_app")
             if role_urls:
                 _set_login_passwords(conn, role_urls)
         finally:

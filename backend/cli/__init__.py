@@ -1,0 +1,1 @@
+"""Developer and operator commands (`python -m backend.cli.<name>`)."""

@@ -1,0 +1,133 @@
+"""`make run`: embedded database, migrations, demo data, then the app in production mode.
+
+Ctrl-C (or SIGTERM) stops the app's whole process group and then the embedded
+database. A database left running by a killed earlier run is simply reused.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from backend.cli import devsecrets
+from backend.config import PROJECT_ROOT, SettingsError, get_settings
+
+REFLEX = str(PROJECT_ROOT / ".venv" / "bin" / "reflex")
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def reflex_environment(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PORT": str(port),
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_CHECK_LATEST_VERSION": "false",
+            "REFLEX_BUN_PATH": str(PROJECT_ROOT / ".tools" / "node_modules" / "bun" / "bin" / "bun.exe"),
+            "NEXT_TELEMETRY_DISABLED": "1",
+            "DO_NOT_TRACK": "1",
+        }
+    )
+    return env
+
+
+def start_app(port: int, *, stdout=None) -> subprocess.Popen:
+    """Start `reflex run --env prod` in its own process group."""
+    return subprocess.Popen(
+        [REFLEX, "run", "--env", "prod", "--single-port", "--loglevel", "warning"],
+        cwd=PROJECT_ROOT,
+        env=reflex_environment(port),
+        stdout=stdout,
+        stderr=subprocess.STDOUT if stdout else None,
+        start_new_session=True,
+    )
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 300) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def prepare_database() -> None:
+    from backend.cli import migrate_cmd
+
+    if migrate_cmd.main() != 0:
+        raise SystemExit(1)
+    try:
+        from backend.cli import seed
+    except ImportError:
+        return
+    seed.seed_if_fresh()
+
+
+def main() -> int:
+    devsecrets.ensure()
+    devsecrets.apply_to_environ()
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    port = int(os.environ.get("PORT", "3000"))
+    if not port_is_free(port):
+        print(
+            f"Port {port} is already in use. Stop whatever is using it, or run `make run PORT=<free port>`.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        prepare_database()
+    except RuntimeError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    app = start_app(port)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        if wait_until_serving(port, app):
+            print(f"\n  Skopx is running on {settings.public_url}  (Ctrl-C to stop)\n", flush=True)
+        app.wait()
+    except KeyboardInterrupt:
+        print("\nStopping Skopx…", file=sys.stderr)
+    finally:
+        stop_group(app)
+        if not settings.database_url:
+            from backend.db import embedded
+
+            embedded.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

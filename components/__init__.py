@@ -1,0 +1,1 @@
+"""Presentational components: (Vars, event handlers) -> rx.Component. Import reflex only."""
