@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from backend.config import get_settings
-from backend.services.health import health_report
-
-
-async def healthz(_: Request) -> JSONResponse:
-    report = await health_report()
-    status = 200 if report["status"] == "ok" else 503
-    return JSONResponse(report, status_code=status, headers={"cache-control": "no-store"})
-
-
-async def security_txt(_: Request) -> PlainTextResponse:
-    settings = get_settings()
-    body = (
-        "Contact: mailto:security@skopx.dev\n"
-        "Expires: 2027-11-30T00:00:00.000Z\n"
-        "Preferred-Languages: en\n"
-        f"Canonical: {settings.public_url}/.well-known/security.txt\n"
-        f"Policy: {settings.public_url}/security\n"
-    )
-    return PlainTextResponse(body)
+from skopx_ui.api import auth, meta
 
 
 def build_api() -> Starlette:
     routes = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/.well-known/security.txt", security_txt, methods=["GET"]),
+        Route("/healthz", meta.healthz, methods=["GET"]),
+        Route("/.well-known/security.txt", meta.security_txt, methods=["GET"]),
+        Route("/api/auth/login", auth.login, methods=["POST"]),
+        Route("/api/auth/signup", auth.signup, methods=["POST"]),
+        Route("/api/auth/logout", auth.logout, methods=["POST"]),
     ]
     return Starlette(routes=routes)

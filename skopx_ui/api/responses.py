@@ -1,0 +1,69 @@
+"""One place that turns outcomes into HTTP answers: JSON for scripts, 303 for plain forms."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from backend.errors import AppError, RateLimited
+
+log = logging.getLogger("skopx.api")
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "") or request.headers.get(
+        "content-type", ""
+    ).startswith("application/json")
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """Form or JSON body as a flat dict of strings; anything unparseable is empty."""
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = await request.json()
+            return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        form = await request.form()
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    except Exception:  # noqa: BLE001 - malformed bodies are bad input, not server errors
+        return {}
+
+
+def success(request: Request, redirect_to: str, headers: dict[str, str] | None = None) -> Response:
+    if wants_json(request):
+        return JSONResponse({"ok": True, "redirect": redirect_to}, headers=headers)
+    return RedirectResponse(redirect_to, status_code=303, headers=headers)
+
+
+def failure(
+    request: Request,
+    error: AppError,
+    *,
+    back_to: str,
+    code: str,
+    keep: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    headers = dict(headers or {})
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    if wants_json(request):
+        body = {"ok": False, "code": code, "detail": error.detail, "field": error.field}
+        if isinstance(error, RateLimited):
+            body["retry_after"] = error.retry_after
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
+    params = {"error": code, **({"field": error.field} if error.field else {}), **(keep or {})}
+    if isinstance(error, RateLimited):
+        params["retry_after"] = str(error.retry_after)
+    return RedirectResponse(f"{back_to}?{urlencode(params)}", status_code=303, headers=headers)
+
+
+def unexpected(request: Request, error: Exception, *, back_to: str) -> Response:
+    incident = uuid.uuid4().hex[:12]
+    log.exception("unexpected error %s on %s", incident, request.url.path, exc_info=error)
+    generic = AppError(f"Something went wrong on our side (reference {incident}). Please try again.")
+    generic.status_code = 500
+    return failure(request, generic, back_to=back_to, code="server")

@@ -1,0 +1,31 @@
+"""Wraps a protected page in the app shell; nothing renders until the session is verified."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from components.app_shell import app_shell, loading_screen
+from state.base import AppState
+
+
+def protected(content: Callable[[], rx.Component], *, active: str) -> Callable[[], rx.Component]:
+    def page() -> rx.Component:
+        return rx.cond(
+            AppState.authenticated,
+            app_shell(
+                content(),
+                active=active,
+                user_name=AppState.user_name,
+                user_email=AppState.user_email,
+                orgs=AppState.orgs,
+                current_org_id=AppState.current_org_id,
+                on_switch_org=AppState.switch_org,
+                show_billing=AppState.is_admin,
+            ),
+            loading_screen(),
+        )
+
+    page.__name__ = f"{active}_page"
+    return page

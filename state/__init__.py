@@ -1,0 +1,1 @@
+"""Reflex state: thin handlers that parse input, call a service and set view vars."""

@@ -1,0 +1,78 @@
+"""Sign-in and sign-up pages: messages carried back by a plain-form redirect, live password checklist."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from backend.services import accounts
+
+LOGIN_ERRORS = {
+    "invalid_credentials": "Email or password is incorrect.",
+    "rate_limited": "Too many attempts.",
+    "server": "Something went wrong on our side. Please try again.",
+}
+NOTICES = {
+    "signed_out": "You have been signed out.",
+    "expired": "Your session has ended. Please sign in again.",
+    "required": "Please sign in to continue.",
+    "deleted": "Your account has been deleted.",
+}
+SIGNUP_FIELD_ERRORS = {
+    "name": "Enter your name (1–100 characters).",
+    "email": "Enter a valid email address that isn't already registered.",
+    "password": "Choose a password that meets every rule below.",
+}
+
+
+def _wait_text(seconds: str) -> str:
+    minutes = max(1, (int(seconds) + 59) // 60) if seconds.isdigit() else 15
+    return f"Too many attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+
+
+class LoginState(rx.State):
+    email: str = ""
+    next_path: str = "/chat"
+    error: str = ""
+    notice: str = ""
+
+    @rx.event
+    def load(self):
+        query = self.router.url.query_parameters
+        self.email = query.get("email", "")[:254]
+        self.next_path = accounts.safe_next(query.get("next"))
+        code = query.get("error", "")
+        if code == "rate_limited":
+            self.error = _wait_text(query.get("retry_after", ""))
+        else:
+            self.error = LOGIN_ERRORS.get(code, "")
+        self.notice = NOTICES.get(query.get("notice", ""), "")
+
+
+class SignupState(rx.State):
+    name: str = ""
+    email: str = ""
+    error: str = ""
+    rules: list[dict[str, str | bool]] = [
+        {"key": key, "label": label, "ok": False} for key, label, _ in accounts.password_checklist("")
+    ]
+    password_ok: bool = False
+
+    @rx.event
+    def load(self):
+        query = self.router.url.query_parameters
+        self.name = query.get("name", "")[:100]
+        self.email = query.get("email", "")[:254]
+        code, field = query.get("error", ""), query.get("field", "")
+        if code == "rate_limited":
+            self.error = _wait_text(query.get("retry_after", ""))
+        elif code:
+            self.error = SIGNUP_FIELD_ERRORS.get(field, LOGIN_ERRORS["server"])
+        else:
+            self.error = ""
+
+    @rx.event
+    def check_password(self, value: str):
+        """Only the rule results are kept; the password itself is never stored in state."""
+        checklist = accounts.password_checklist(value)
+        self.rules = [{"key": key, "label": label, "ok": ok} for key, label, ok in checklist]
+        self.password_ok = all(ok for _, _, ok in checklist)
