@@ -67,7 +67,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
-    model: str = "claude-sonnet-4-5"
+    model: str = "claude-sonnet-4-6"
     fake_llm: bool = False
     context_budget_tokens: int = 60_000
     stripe_secret_key: str | None = None
@@ -125,7 +125,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_csv(env.get("SKOPX_TRUSTED_PROXIES")),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
         anthropic_base_url=env.get("ANTHROPIC_BASE_URL") or None,
-        model=env.get("SKOPX_MODEL", "claude-sonnet-4-5"),
+        model=env.get("SKOPX_MODEL", "claude-sonnet-4-6"),
         fake_llm=_flag(env.get("SKOPX_FAKE_LLM")),
         context_budget_tokens=int(env.get("SKOPX_CONTEXT_BUDGET_TOKENS", "60000")),
         stripe_secret_key=env.get("STRIPE_SECRET_KEY") or None,

@@ -15,7 +15,7 @@ import reflex as rx
 from backend.errors import AppError, Unauthenticated
 from backend.services import sessions
 from backend.services.context import RequestContext
-from skopx_ui import routes
+from state import routes
 
 log = logging.getLogger("skopx.state")
 

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from components.public_layout import public_page
-from skopx_ui import routes
+from state import routes
 
 FEATURES = (
     (

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from skopx_ui import routes
+from state import routes
 from skopx_ui.pages import landing, login, security, signup
 from state.auth_pages import LoginState, SignupState
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from skopx_ui import routes
+from state import routes
 from skopx_ui.pages import chat
 from skopx_ui.pages.shell import protected
 from state.base import AppState
