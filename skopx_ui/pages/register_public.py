@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from state import routes
 from skopx_ui.pages import landing, login, security, signup
+from state import routes
 from state.auth_pages import LoginState, SignupState
 
 

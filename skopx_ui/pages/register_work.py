@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from state import routes
 from skopx_ui.pages import chat
 from skopx_ui.pages.shell import protected
+from state import routes
 from state.base import AppState
 
 
