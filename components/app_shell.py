@@ -99,7 +99,7 @@ def app_shell(
     current_org_id: rx.Var,
     on_switch_org,
     show_billing: rx.Var,
-    banner: rx.Component | None = None,
+    banner: rx.Var | str = "",
 ) -> rx.Component:
     sidebar = rx.vstack(
         logo("4"),

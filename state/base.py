@@ -13,7 +13,7 @@ import uuid
 import reflex as rx
 
 from backend.errors import AppError, Unauthenticated
-from backend.services import sessions
+from backend.services import billing_access, sessions
 from backend.services.context import RequestContext
 from state import routes
 
@@ -28,6 +28,7 @@ class AppState(rx.State):
     current_org_id: str = ""
     role: str = ""
     authenticated: bool = False
+    billing_banner: str = ""
     preferred_org: str = rx.Cookie("", name="skopx_org", same_site="lax", path="/", max_age=365 * 24 * 3600)
 
     @rx.var
@@ -70,10 +71,16 @@ class AppState(rx.State):
         has_cookie = sessions.session_token_from_cookie_header(self.router.headers.cookie) is not None
         try:
             await self._load_identity()
+            access = await billing_access.access_for(
+                org_id=self.current_org_id, role=self.role, path=self.router.url.path
+            )
         except Unauthenticated:
             return self._sign_in_redirect("expired" if has_cookie else "required")
         except Exception as error:  # noqa: BLE001
             return self._unexpected(error)
+        self.billing_banner = access.banner
+        if access.redirect_to and access.redirect_to.rstrip("/") != self.router.url.path.rstrip("/"):
+            return rx.redirect(access.redirect_to)
         return None
 
     @rx.event

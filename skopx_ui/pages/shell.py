@@ -23,6 +23,7 @@ def protected(content: Callable[[], rx.Component], *, active: str) -> Callable[[
                 current_org_id=AppState.current_org_id,
                 on_switch_org=AppState.switch_org,
                 show_billing=AppState.is_admin,
+                banner=AppState.billing_banner,
             ),
             loading_screen(),
         )

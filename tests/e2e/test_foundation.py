@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e_support import screenshot
 
 REQUIRED_HEADERS = {
     "strict-transport-security": "max-age=63072000; includeSubDomains",

@@ -1,0 +1,119 @@
+"""Shared browser-test fixtures: the production build served once per pytest session.
+
+`tests/e2e` runs the app with the local Anthropic server and billing off; `tests/e2e_billing`
+runs a second session with the local Stripe server configured. Each conftest imports these.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from backend.cli.run import start_app, stop_group, wait_until_serving
+from backend.config import PROJECT_ROOT
+
+ARTIFACTS = PROJECT_ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DEMO_PASSWORD = "Skopx-demo-2026!"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("SKOPX_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None  # Playwright's own browser, when `make browser` installed it
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    args = {**browser_type_launch_args, "args": CHROMIUM_ARGS, "headless": True}
+    if path := chromium_path():
+        args["executable_path"] = path
+    return args
+
+
+def serve_app(port: int, extra_env: dict[str, str], log_name: str) -> Iterator[str]:
+    """Seed the migrated test database, start the app with `extra_env`, stop it afterwards."""
+    from backend.cli import seed
+
+    seed.seed()
+    saved = {k: os.environ.get(k) for k in [*extra_env, "PORT", "SKOPX_TRUSTED_PROXIES"]}
+    os.environ.update(extra_env)
+    os.environ["PORT"] = str(port)
+    # Tests give each browser context its own client address through X-Forwarded-For.
+    os.environ["SKOPX_TRUSTED_PROXIES"] = "127.0.0.1,::1"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / log_name
+    try:
+        with log_path.open("wb") as log:
+            process = start_app(port, stdout=log)
+        try:
+            if not wait_until_serving(port, process):
+                pytest.fail(f"The app did not start on port {port}; see {log_path}")
+            yield f"http://localhost:{port}"
+        finally:
+            stop_group(process)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class ConsoleWatch:
+    """Collects console errors, page errors and CSP violations seen by a page."""
+
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [e for e in self.errors if "Content Security Policy" in e or "Refused to" in e]
+
+
+@pytest.fixture
+def console(page: Page) -> ConsoleWatch:
+    return ConsoleWatch(page)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+_client_counter = iter(range(1, 250))
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    """Every test is its own client (for rate limits), as if behind a trusted proxy."""
+    return {**browser_context_args, "extra_http_headers": {"X-Forwarded-For": f"198.51.100.{next(_client_counter)}"}}
+
+
+def sign_in(page: Page, app_url: str, email: str, password: str = DEMO_PASSWORD, next_path: str = "/chat") -> None:
+    page.goto(f"{app_url}/login?next={next_path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(re.escape(next_path.rstrip("/")) + r"/?(\?.*)?$"), timeout=20_000)
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible(timeout=20_000)
