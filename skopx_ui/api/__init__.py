@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from skopx_ui.api import auth, meta
+from skopx_ui.api import auth, meta, stripe_webhook
 
 
 def build_api() -> Starlette:
@@ -15,5 +15,6 @@ def build_api() -> Starlette:
         Route("/api/auth/login", auth.login, methods=["POST"]),
         Route("/api/auth/signup", auth.signup, methods=["POST"]),
         Route("/api/auth/logout", auth.logout, methods=["POST"]),
+        Route("/api/stripe/webhook", stripe_webhook.stripe_webhook, methods=["POST"]),
     ]
     return Starlette(routes=routes)
