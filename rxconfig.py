@@ -9,9 +9,11 @@ import os
 import reflex as rx
 
 from backend.config import SettingsError, load_settings
+from backend.crypto.keyring import validate_all
 
 try:
     _settings = load_settings()
+    validate_all(_settings)
 except SettingsError as error:
     raise SystemExit(error.message) from None
 
