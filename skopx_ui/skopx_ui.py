@@ -5,7 +5,13 @@ import reflex as rx
 from backend.config import get_settings
 from skopx_ui.api import build_api
 from skopx_ui.middleware import SecurityMiddleware
-from skopx_ui.pages import register_accounts, register_billing, register_public, register_work
+from skopx_ui.pages import (
+    register_accounts,
+    register_api_keys,
+    register_billing,
+    register_public,
+    register_work,
+)
 
 get_settings()  # fail hard at start-up on unusable configuration
 
@@ -14,5 +20,5 @@ app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", appearance="light"),
     head_components=[rx.el.script(src="/forms.js", defer=True)],
 )
-for register in (register_public, register_accounts, register_work, register_billing):
+for register in (register_public, register_accounts, register_api_keys, register_work, register_billing):
     register.register(app)
