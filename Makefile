@@ -20,6 +20,7 @@ run: setup ## Serve the app on http://localhost:$(PORT) (embedded Postgres, migr
 test: setup browser lint imports ## Lint, import contracts, unit + integration + browser tests
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/unit tests/integration tests/e2e
+	$(PY) -m pytest tests/e2e_billing
 
 setup: deps $(BUN) secrets
 
@@ -75,6 +76,7 @@ integration: setup
 e2e: setup browser
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest tests/e2e_billing
 
 bench: setup ## Performance budgets (not tests)
 	@$(PY) -m backend.db.embedded start >/dev/null

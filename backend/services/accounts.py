@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from psycopg import AsyncConnection
-from psycopg.errors import UniqueViolation
 
 from backend.auth.emails import normalize_email
 from backend.auth.passwords import (
@@ -69,8 +68,8 @@ async def sign_up(*, name: str, email: str, password: str, user_agent: str = "")
                 )
             ).fetchone()
             return await open_session(conn, row["user_id"], user_agent)
-    except UniqueViolation:
-        raise Conflict("An account with this email already exists. Sign in instead.", field="email") from None
+    except Conflict as taken:
+        raise Conflict(f"{taken.detail} Sign in instead, or use another address.", field="email") from None
 
 
 async def log_in(*, email: str, password: str, user_agent: str = "") -> str:
