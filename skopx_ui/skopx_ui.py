@@ -19,6 +19,7 @@ app = rx.App(
     api_transformer=[build_api(), SecurityMiddleware],
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", appearance="light"),
     head_components=[rx.el.script(src="/forms.js", defer=True)],
+    stylesheets=["/skopx.css"],
 )
 for register in (register_public, register_accounts, register_api_keys, register_work, register_billing):
     register.register(app)

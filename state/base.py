@@ -29,6 +29,9 @@ class AppState(rx.State):
     role: str = ""
     authenticated: bool = False
     billing_banner: str = ""
+    toast_text: str = ""
+    toast_kind: str = "info"
+    toast_seq: int = 0
     preferred_org: str = rx.Cookie("", name="skopx_org", same_site="lax", path="/", max_age=365 * 24 * 3600)
 
     @rx.var
@@ -83,10 +86,21 @@ class AppState(rx.State):
             return rx.redirect(access.redirect_to)
         return None
 
+    def _toast(self, text: str, kind: str = "error") -> None:
+        """Show a toast (rendered from state: server-sent toasts would need eval, which the CSP forbids)."""
+        self.toast_text = text
+        self.toast_kind = kind
+        self.toast_seq += 1
+
+    @rx.event
+    def dismiss_toast(self):
+        self.toast_text = ""
+
     @rx.event
     async def switch_org(self, org_id: str):
         if not any(o["id"] == org_id for o in self.orgs):
-            return rx.toast.error("You are not a member of that organization.")
+            self._toast("You are not a member of that organization.")
+            return None
         self.current_org_id = org_id
         self.preferred_org = org_id
         try:
@@ -104,12 +118,11 @@ class AppState(rx.State):
         if isinstance(error, Unauthenticated):
             return self._sign_in_redirect("expired")
         if isinstance(error, AppError):
-            return rx.toast.error(error.detail, close_button=True)
+            self._toast(error.detail)
+            return None
         return self._unexpected(error)
 
     def _unexpected(self, error: Exception):
         incident = uuid.uuid4().hex[:12]
         log.error("unexpected error %s in %s", incident, type(self).__name__, exc_info=error)
-        return rx.toast.error(
-            f"Something went wrong on our side (reference {incident}). Please try again.", close_button=True
-        )
+        self._toast(f"Something went wrong on our side (reference {incident}). Please try again.")

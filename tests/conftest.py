@@ -18,28 +18,21 @@ os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
 
 import pytest  # noqa: E402
 
+from backend.db.testing import MigratedDatabase, recreate_database  # noqa: E402
+
 
 @pytest.fixture(scope="session")
-def migrated_database() -> str:
-    """A fresh, fully migrated test database; returns its admin URL."""
-    import psycopg
-
+def test_db() -> MigratedDatabase:
+    """One freshly recreated and migrated test database per pytest session (integration and e2e share it)."""
     from backend.config import get_settings
-    from backend.db import embedded, migrate
-    from backend.db.urls import resolve_urls
+    from backend.db import embedded
 
-    settings = get_settings()
-    if not settings.database_url:
+    if not get_settings().database_url:
         embedded.start()
-    urls = resolve_urls(settings)
-    dbname = psycopg.conninfo.conninfo_to_dict(urls.admin)["dbname"]
-    maintenance = psycopg.conninfo.make_conninfo(urls.admin, dbname="postgres")
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(
-            "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
-            (dbname,),
-        )
-        conn.execute(f'drop database if exists "{dbname}"')
-        conn.execute(f'create database "{dbname}"')
-    migrate.migrate(urls.admin)
-    return urls.admin
+    return recreate_database()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(test_db: MigratedDatabase) -> str:
+    """The superuser URL of the migrated test database."""
+    return test_db.admin

@@ -85,10 +85,8 @@ def prepare_database() -> None:
 
     if migrate_cmd.main() != 0:
         raise SystemExit(1)
-    try:
-        from backend.cli import seed
-    except ImportError:
-        return
+    from backend.cli import seed
+
     seed.seed_if_fresh()
 
 

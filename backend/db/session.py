@@ -4,20 +4,27 @@
 `set_config(..., true)`, so the setting vanishes at commit and a pooled connection can
 never carry one user's context into another's work. `service_session()` runs as
 skopx_service for server-only jobs. Nothing else opens connections for requests.
+
+`BEGIN` and the `set_config` travel in one simple-protocol round trip (the id is a
+validated UUID, bound as a literal). Database errors leaving a unit of work become
+`AppError`s with user-safe sentences (backend/db/errors.py); the psycopg error stays
+available as `__cause__`. Pass `translate_errors=False` to get psycopg errors instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from uuid import UUID
 
-from psycopg import AsyncConnection
+import psycopg
+from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from backend.config import get_settings
+from backend.db.errors import translate
 from backend.db.urls import resolve_urls
 
 _pools: dict[tuple[str, int], AsyncConnectionPool] = {}
@@ -35,7 +42,8 @@ async def _pool(kind: str) -> AsyncConnectionPool:
             min_size=1,
             max_size=10,
             open=False,
-            kwargs={"row_factory": dict_row, "autocommit": False},
+            # autocommit: the unit of work sends its own BEGIN together with the context.
+            kwargs={"row_factory": dict_row, "autocommit": True},
             name=f"skopx-{kind}",
         )
         await pool.open(wait=True, timeout=10)
@@ -49,19 +57,47 @@ async def close_pools() -> None:
         await _pools.pop(key).close()
 
 
+def begin_with_context(user_id: UUID | str | None) -> sql.Composed:
+    """`begin; select set_config('app.user_id', '<uuid>', true)` for one round trip."""
+    value = str(UUID(str(user_id))) if user_id else ""
+    return sql.SQL("begin; select set_config('app.user_id', {}, true)").format(sql.Literal(value))
+
+
 @asynccontextmanager
-async def tenant_session(user_id: UUID | str | None) -> AsyncIterator[AsyncConnection]:
+async def _unit_of_work(kind: str, user_id: UUID | str | None, translate_errors: bool) -> AsyncIterator:
+    context = begin_with_context(user_id)
+    pool = await _pool(kind)
+    async with pool.connection() as conn:
+        await conn.execute(context)
+        try:
+            yield conn
+        except BaseException as error:
+            with suppress(psycopg.Error):  # a broken connection is discarded by the pool
+                await conn.execute("rollback")
+            if translate_errors and isinstance(error, psycopg.Error) and (mapped := translate(error)):
+                raise mapped from error
+            raise
+        try:
+            await conn.execute("commit")
+        except psycopg.Error as error:
+            if translate_errors and (mapped := translate(error)):
+                raise mapped from error
+            raise
+
+
+@asynccontextmanager
+async def tenant_session(
+    user_id: UUID | str | None, *, translate_errors: bool = True
+) -> AsyncIterator[AsyncConnection]:
     """A transaction as skopx_app acting for `user_id` (None: anonymous)."""
-    pool = await _pool("app")
-    async with pool.connection() as conn, conn.transaction():
-        await conn.execute("select set_config('app.user_id', %s, true)", (str(user_id) if user_id else "",))
+    async with _unit_of_work("app", user_id, translate_errors) as conn:
         yield conn
 
 
 @asynccontextmanager
-async def service_session(actor_id: UUID | str | None = None) -> AsyncIterator[AsyncConnection]:
-    """A transaction as skopx_service; `actor_id` is recorded by audit triggers."""
-    pool = await _pool("service")
-    async with pool.connection() as conn, conn.transaction():
-        await conn.execute("select set_config('app.user_id', %s, true)", (str(actor_id) if actor_id else "",))
+async def service_session(
+    actor_id: UUID | str | None = None, *, translate_errors: bool = True
+) -> AsyncIterator[AsyncConnection]:
+    """A transaction as skopx_service; `actor_id` is recorded by audit triggers and scopes BYOK keys."""
+    async with _unit_of_work("service", actor_id, translate_errors) as conn:
         yield conn

@@ -1,0 +1,168 @@
+"""RLS overhead benchmark (issue 3): the measured policy shape against no RLS, in the same run.
+
+Loads >= 1,000,000 messages over ~1,000 organizations into a throw-away database (`skopx_bench`),
+with one large organization whose conversations hold >= 5,000 messages, then times each query as
+skopx_app (RLS) and as the superuser (no RLS) with identical SQL, interleaved, and prints the
+median of each and their ratio. Last line: `worst_ratio=<float>`.
+
+    .venv/bin/python -m bench.rls [--reuse] [--runs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from backend.db.testing import recreate_database
+
+DBNAME = "skopx_bench"
+BUDGETS = {"count": 1.2}
+DEFAULT_BUDGET = 1.5
+
+
+# Bulk load, consistent by construction: session_replication_role = replica skips FK and audit triggers.
+LOAD = """
+set session_replication_role = replica;
+insert into users (id, email, password_hash, display_name)
+  select md5('u' || i)::uuid, 'u' || i || '@bench.test', 'x', 'User ' || i from generate_series(0, %(orgs)s) i;
+insert into organizations (id, name, slug)
+  select md5('o' || i)::uuid, 'Org ' || i, 'bench-' || i from generate_series(0, %(orgs)s - 1) i;
+-- user i owns org i; in the large org 0 the bench user (user 0) is a member and user <orgs> the owner.
+insert into organization_members (organization_id, user_id, role)
+  select md5('o' || i)::uuid, md5('u' || i)::uuid, case when i = 0 then 'member' else 'owner' end::org_role
+  from generate_series(0, %(orgs)s - 1) i
+  union all select md5('o0')::uuid, md5('u' || %(orgs)s)::uuid, 'owner'
+  union all select md5('o1')::uuid, md5('u0')::uuid, 'member';
+insert into projects (organization_id, id, name, visibility, created_by)
+  select md5('o' || i)::uuid, md5('p' || i)::uuid, 'Project ' || i, 'shared', md5('u' || i)::uuid
+  from generate_series(0, %(orgs)s - 1) i
+  union all select md5('o0')::uuid, md5('private0')::uuid, 'Owner only', 'private', md5('u' || %(orgs)s)::uuid;
+insert into conversations (organization_id, project_id, id, title, created_by, updated_at)
+  select md5('o' || i)::uuid, md5('p' || i)::uuid, md5('c' || i || '-' || c)::uuid, 'Conversation ' || c,
+         md5('u' || i)::uuid, now() - c * interval '1 minute'
+  from generate_series(0, %(orgs)s - 1) i
+  cross join lateral generate_series(0, case when i = 0 then %(big_convs)s else %(convs)s end - 1) c
+  union all select md5('o0')::uuid, md5('private0')::uuid, md5('hidden' || c)::uuid, 'Hidden ' || c,
+         md5('u' || %(orgs)s)::uuid, now() from generate_series(0, 1) c;
+insert into messages (organization_id, project_id, conversation_id, role, content, created_by, created_at)
+  select c.organization_id, c.project_id, c.id, case when g %% 2 = 0 then 'user' else 'assistant' end,
+         md5(g::text) || ' ' || md5(c.id::text || g), c.created_by, now() - g * interval '1 second'
+  from conversations c
+  cross join lateral generate_series(
+    1, case when c.organization_id = md5('o0')::uuid then %(big_msgs)s else %(msgs)s end) g;
+"""
+
+
+def load(admin_url: str, args: argparse.Namespace) -> float:
+    started = time.perf_counter()
+    params = {k: getattr(args, k) for k in ("orgs", "convs", "msgs", "big_convs", "big_msgs")}
+    with psycopg.connect(admin_url) as conn:
+        for statement in filter(str.strip, LOAD.split(";\n")):
+            conn.execute(statement, params if "%(" in statement else None)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("vacuum analyze")
+    return time.perf_counter() - started
+
+
+def queries() -> dict[str, tuple[str, tuple[Any, ...]]]:
+    me, big, typical = "md5('u0')::uuid", "md5('o0')::uuid", "md5('o1')::uuid"
+    last50 = (
+        "select id, role, content, created_at from messages where organization_id = {org}"
+        " and conversation_id = {conv} order by created_at desc limit 50"
+    )
+    return {
+        "last 50, typical conversation": (last50.format(org=typical, conv="md5('c1-0')::uuid"), ()),
+        "last 50, large conversation": (last50.format(org=big, conv="md5('c0-0')::uuid"), ()),
+        "count": (f"select count(*) from messages where organization_id = {big}", ()),
+        "my conversation list": (
+            f"select id, title, updated_at from conversations where organization_id = {big}"
+            f" and created_by = {me} order by updated_at desc limit 50",
+            (),
+        ),
+    }
+
+
+def _time(conn: psycopg.Connection, statement: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    rows = conn.execute(statement, prepare=True).fetchall()
+    return time.perf_counter() - started, len(rows) if len(rows) != 1 else next(iter(rows[0].values()))
+
+
+def measure(db, runs: int) -> list[dict[str, Any]]:
+    results = []
+    with (
+        psycopg.connect(db.app, row_factory=dict_row) as rls,
+        psycopg.connect(db.admin, row_factory=dict_row) as base,
+    ):
+        rls.execute("select set_config('app.user_id', md5('u0')::uuid::text, true)")
+        for name, (statement, _) in queries().items():
+            timings: dict[str, list[float]] = {"rls": [], "base": []}
+            counts = {}
+            for i in range(runs + 5):
+                for label, conn in (
+                    (("rls", rls), ("base", base)) if i % 2 else (("base", base), ("rls", rls))
+                ):
+                    elapsed, count = _time(conn, statement)
+                    counts[label] = count
+                    if i >= 5:  # warm-up
+                        timings[label].append(elapsed)
+            base_ms = statistics.median(timings["base"]) * 1000
+            rls_ms = statistics.median(timings["rls"]) * 1000
+            results.append(
+                {
+                    "query": name,
+                    "rows": counts,
+                    "base": base_ms,
+                    "rls": rls_ms,
+                    "ratio": rls_ms / base_ms,
+                    "budget": BUDGETS.get(name, DEFAULT_BUDGET),
+                }
+            )
+        rls.rollback()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="RLS overhead benchmark")
+    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--convs", type=int, default=10, help="conversations per ordinary organization")
+    parser.add_argument("--msgs", type=int, default=90, help="messages per ordinary conversation")
+    parser.add_argument("--big-convs", type=int, default=20)
+    parser.add_argument("--big-msgs", type=int, default=6000)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--reuse", action="store_true", help="reuse an already loaded skopx_bench")
+    args = parser.parse_args()
+    if args.reuse:
+        from backend.db.testing import MigratedDatabase, _urls
+
+        urls = _urls(DBNAME)
+        db = MigratedDatabase(name=DBNAME, admin=urls.admin, app=urls.app, service=urls.service)
+    else:
+        db = recreate_database(DBNAME)
+        print(f"loaded in {load(db.admin, args):.1f} s")
+    with psycopg.connect(db.admin) as conn:
+        n, orgs, biggest = conn.execute(
+            "select count(*), count(distinct organization_id),"
+            " (select max(n) from (select count(*) n from messages group by conversation_id) s) from messages"
+        ).fetchone()
+        version = conn.execute("show server_version").fetchone()[0]
+    print(f"PostgreSQL {version}: {n:,} messages in {orgs:,} organizations; largest conversation {biggest:,}")
+    results = measure(db, args.runs)
+    print(f"{'query':32} {'rows (rls/base)':>16} {'no RLS ms':>10} {'RLS ms':>8} {'ratio':>6} {'budget':>6}")
+    for r in results:
+        rows = f"{r['rows']['rls']}/{r['rows']['base']}"
+        flag = "" if r["ratio"] <= r["budget"] else "  OVER"
+        print(
+            f"{r['query']:32} {rows:>16} {r['base']:10.3f} {r['rls']:8.3f} {r['ratio']:6.2f} {r['budget']:6.1f}{flag}"
+        )
+    print(f"worst_ratio={max(r['ratio'] for r in results):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
