@@ -104,17 +104,19 @@ def app_shell(
     sidebar = rx.vstack(
         logo("4"),
         org_switcher(orgs, current_org_id, on_switch_org),
-        rx.vstack(
-            *(
-                rx.cond(show_billing, nav_item(*item, active), rx.fragment())
-                if item[0] == "billing"
-                else nav_item(*item, active)
-                for item in NAV_ITEMS
+        rx.el.nav(
+            rx.vstack(
+                *(
+                    rx.cond(show_billing, nav_item(*item, active), rx.fragment())
+                    if item[0] == "billing"
+                    else nav_item(*item, active)
+                    for item in NAV_ITEMS
+                ),
+                spacing="1",
+                width="100%",
             ),
-            spacing="1",
-            width="100%",
-            as_="nav",
             aria_label="Main",
+            width="100%",
         ),
         rx.spacer(),
         account_menu(user_name, user_email),

@@ -51,7 +51,7 @@ def serve_app(port: int, extra_env: dict[str, str], log_name: str) -> Iterator[s
     """Seed the migrated test database, start the app with `extra_env`, stop it afterwards."""
     from backend.cli import seed
 
-    seed.seed()
+    seed.seed(seed._admin_url(migrate_first=False))
     saved = {k: os.environ.get(k) for k in [*extra_env, "PORT", "SKOPX_TRUSTED_PROXIES"]}
     os.environ.update(extra_env)
     os.environ["PORT"] = str(port)
@@ -114,6 +114,6 @@ def sign_in(page: Page, app_url: str, email: str, password: str = DEMO_PASSWORD,
     page.goto(f"{app_url}/login?next={next_path}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("form[action='/api/auth/login']").get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(re.escape(next_path.rstrip("/")) + r"/?(\?.*)?$"), timeout=20_000)
     expect(page.get_by_role("navigation", name="Main")).to_be_visible(timeout=20_000)
