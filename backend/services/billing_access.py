@@ -1,12 +1,35 @@
 """Subscription enforcement at routing: which pages an organization's members may reach.
 
-Placeholder until billing lands: every organization is treated as active, which is also
-the documented behaviour when Stripe is not configured.
+- active / trialing: full access.
+- past_due: full access for `GRACE_DAYS` from `past_due_since`, with a countdown banner; then restricted.
+- canceled: owners are sent to the billing page; pending (never subscribed): owners to pricing.
+- Restricted orgs' other roles are sent to `/billing/inactive`, which explains who can fix it.
+- Billing, pricing, account settings, the explanation page and the security page stay reachable
+  (signing out is a POST to the API, never guarded).
+
+Billing off (no STRIPE_SECRET_KEY): every organization is treated as active.
+
+The status is read as skopx_service with an explicit organization filter: RLS lets only admins and
+owners read `organization_billing`, yet every role's navigation depends on this one status value.
+Nothing else from the row leaves this module.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from backend.config import Settings, get_settings
+from backend.db.session import service_session, tenant_session
+from backend.services.context import RequestContext
+
+GRACE_DAYS = 3
+BILLING_PATH = "/billing"
+PRICING_PATH = "/pricing"
+INACTIVE_PATH = "/billing/inactive"
+ALWAYS_REACHABLE = frozenset({BILLING_PATH, PRICING_PATH, INACTIVE_PATH, "/settings/account", "/security"})
+FULL_ACCESS = frozenset({"active", "trialing"})
 
 
 @dataclass(frozen=True)
@@ -15,5 +38,101 @@ class Access:
     banner: str = ""
 
 
-async def access_for(*, org_id: str, role: str, path: str) -> Access:
-    return Access()
+@dataclass(frozen=True)
+class BillingStatus:
+    status: str = "pending"  # no billing row yet: never subscribed
+    past_due_since: datetime | None = None
+
+
+def grace_days_left(past_due_since: datetime | None, *, now: datetime) -> int:
+    """Whole days (rounded up) left in the grace period; 0 once it is over."""
+    since = past_due_since or now
+    remaining = since + timedelta(days=GRACE_DAYS) - now
+    return max(0, math.ceil(remaining.total_seconds() / 86400))
+
+
+def grace_banner(days_left: int) -> str:
+    unit = "day" if days_left == 1 else "days"
+    return f"Payment failed — {days_left} {unit} left to update your payment details"
+
+
+def is_restricted(billing: BillingStatus, *, now: datetime) -> bool:
+    if billing.status in FULL_ACCESS:
+        return False
+    if billing.status == "past_due":
+        return grace_days_left(billing.past_due_since, now=now) == 0
+    return True
+
+
+def is_always_reachable(path: str) -> bool:
+    clean = (path or "/").split("?", 1)[0].rstrip("/") or "/"
+    return clean in ALWAYS_REACHABLE
+
+
+def landing_for(billing: BillingStatus, *, role: str) -> str:
+    """Where a restricted organization's member is sent."""
+    if role != "owner":
+        return INACTIVE_PATH
+    return PRICING_PATH if billing.status == "pending" else BILLING_PATH
+
+
+def decide(billing: BillingStatus, *, role: str, path: str, now: datetime) -> Access:
+    """The routing rule itself, without I/O."""
+    banner = ""
+    if billing.status == "past_due":
+        days = grace_days_left(billing.past_due_since, now=now)
+        banner = grace_banner(days) if days else "Payment failed — access is restricted until it is fixed"
+    if not is_restricted(billing, now=now) or is_always_reachable(path):
+        return Access(banner=banner)
+    return Access(redirect_to=landing_for(billing, role=role), banner=banner)
+
+
+async def billing_status(*, org_id: str) -> BillingStatus:
+    """The org's status and past-due start (service role, filtered to exactly this org)."""
+    async with service_session() as conn:
+        row = await (
+            await conn.execute(
+                "select status, past_due_since from public.organization_billing where organization_id = %s",
+                (org_id,),
+            )
+        ).fetchone()
+    return BillingStatus(row["status"], row["past_due_since"]) if row else BillingStatus()
+
+
+async def access_for(
+    *, org_id: str, role: str, path: str, settings: Settings | None = None, now: datetime | None = None
+) -> Access:
+    settings = settings or get_settings()
+    if not settings.billing_enabled or not org_id:
+        return Access()
+    billing = await billing_status(org_id=org_id)
+    return decide(billing, role=role, path=path, now=now or datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class InactiveSummary:
+    status: str
+    restricted: bool
+    owners: tuple[str, ...]  # "Name (email)" of the people who can fix billing
+
+
+async def inactive_summary(
+    *, ctx: RequestContext, settings: Settings | None = None, now: datetime | None = None
+) -> InactiveSummary:
+    """What the explanation page says to a member of a restricted organization, and who can fix it."""
+    settings = settings or get_settings()
+    billing = await billing_status(org_id=ctx.org_id) if settings.billing_enabled else BillingStatus("active")
+    async with tenant_session(ctx.user_id) as conn:
+        rows = await (
+            await conn.execute(
+                "select u.display_name, u.email from public.organization_members m"
+                " join public.users u on u.id = m.user_id"
+                " where m.organization_id = %s and m.role = 'owner' order by u.display_name",
+                (ctx.org_id,),
+            )
+        ).fetchall()
+    return InactiveSummary(
+        status=billing.status,
+        restricted=is_restricted(billing, now=now or datetime.now(UTC)),
+        owners=tuple(f"{r['display_name']} ({r['email']})" for r in rows),
+    )
