@@ -11,6 +11,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export DO_NOT_TRACK := 1
 export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PORT
+export SKOPX_FAKE_LLM
 
 .PHONY: run test setup deps secrets db db-stop migrate seed lint imports browser unit integration e2e bench clean
 

@@ -110,6 +110,10 @@ def main() -> int:
     except RuntimeError as error:
         print(str(error), file=sys.stderr)
         return 1
+    from backend.cli import fake_llm
+
+    demo_model = fake_llm.start_if_enabled()
+    os.environ.update(demo_model.env if demo_model else {})
     app = start_app(port)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -120,6 +124,7 @@ def main() -> int:
         print("\nStopping Skopx…", file=sys.stderr)
     finally:
         stop_group(app)
+        fake_llm.stop(demo_model)
         if not settings.database_url:
             from backend.db import embedded
 
