@@ -18,8 +18,9 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
+
+import httpx
 
 from backend.config import PROJECT_ROOT, get_settings
 from backend.services.chat import DEMO_API_KEY
@@ -47,8 +48,17 @@ def _free_port() -> int:
 def start(*, port: int | None = None, timeout: float = 20.0) -> FakeLLM:
     port = port or _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.anthropic_server", "--port", str(port), "--valid-key", DEMO_API_KEY,
-         "--tokens-per-second", str(DEMO_TOKENS_PER_SECOND)],
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.anthropic_server",
+            "--port",
+            str(port),
+            "--valid-key",
+            DEMO_API_KEY,
+            "--tokens-per-second",
+            str(DEMO_TOKENS_PER_SECOND),
+        ],
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
@@ -59,9 +69,9 @@ def start(*, port: int | None = None, timeout: float = 20.0) -> FakeLLM:
         if process.poll() is not None:
             raise RuntimeError("The local demo model (tests.fakes.anthropic_server) could not start.")
         try:
-            with urllib.request.urlopen(f"{base_url}/_fake/health", timeout=1):
-                return FakeLLM(process=process, base_url=base_url)
-        except OSError:
+            httpx.get(f"{base_url}/_fake/health", timeout=1).raise_for_status()
+            return FakeLLM(process=process, base_url=base_url)
+        except httpx.HTTPError:
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError(f"The local demo model did not answer on port {port}.")

@@ -1,0 +1,191 @@
+"""The turn in progress, kept apart from the message history (ARCHITECTURE §6).
+
+- `ChatStreamState.text` is the only var that changes while a reply streams: only the streaming
+  bubble reads it, so earlier messages are never re-rendered or re-parsed per token.
+- Tokens are coalesced: the first is shown at once, then at most one update every 50 ms.
+- `ChatTurnState` holds what changes once per turn: this visit's finished messages (`recent`, so the
+  long `history` is never re-sent), the generating flag, the failure message and Retry.
+- `ComposerState.count` is the composer's character count (an int per keystroke, never the text).
+
+Stop sets an event the streaming task waits on; the task cancels its model stream (closing the
+HTTP request) and stores the partial reply as `stopped`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+
+import reflex as rx
+
+from backend.errors import AppError, RateLimited
+from backend.llm import LLMError
+from backend.services import chat as chat_service
+from backend.services import sessions
+from state.base import AppState
+from state.chat import ChatState, MessageView, message_view
+
+log = logging.getLogger("skopx.chat")
+
+COALESCE_SECONDS = 0.05
+COMPOSER_ID = "composer"
+_stops: dict[str, asyncio.Event] = {}  # client token -> Stop pressed (process-local, like the socket)
+
+
+class ChatStreamState(AppState):
+    text: str = ""
+
+
+class ComposerState(AppState):
+    count: int = 0
+
+    @rx.event
+    def set_count(self, value: int):
+        self.count = int(value or 0)
+
+
+class ChatTurnState(AppState):
+    recent: list[MessageView] = []
+    generating: bool = False
+    turn_conv_id: str = ""
+    error: str = ""
+    can_retry: bool = False
+    rate_notice: str = ""
+
+    def reset_for(self, conversation_id: str) -> None:
+        """A (re)loaded conversation's history holds every stored message: start `recent` afresh.
+        A reply still streaming for it (e.g. across a reload) is appended when it finishes."""
+        self.recent, self.rate_notice, self.can_retry = [], "", False
+        if self.turn_conv_id != conversation_id:
+            self.error = ""
+
+    def _client(self) -> tuple[str, str, str, dict[str, str]]:
+        headers = dict(self.router.headers.raw_headers)
+        return self.router.headers.cookie, self.current_org_id, headers.get("asgi-scope-client", ""), headers
+
+    @rx.event
+    def stop(self):
+        if event := _stops.get(self.router.session.client_token):
+            event.set()
+
+    @rx.event(background=True)
+    async def send(self, form_data: dict):
+        text = str(form_data.get("message") or "")
+        async for update in self._turn(text):
+            yield update
+
+    @rx.event(background=True)
+    async def retry(self):
+        async for update in self._turn(None):
+            yield update
+
+    async def _turn(self, text: str | None):
+        async with self:
+            if self.generating:
+                return
+            chat = await self.get_state(ChatState)
+            conversation_id = chat.conv_id
+            cookie, org_id, peer, headers = self._client()
+            token = self.router.session.client_token
+            self.generating, self.turn_conv_id = True, conversation_id
+            self.error, self.rate_notice, self.can_retry = "", "", False
+        try:
+            ctx = await sessions.current_context(cookie, org_id)
+            await chat_service.check_rate(peer=peer, headers=headers)
+            if text is None:
+                turn = await chat_service.start_retry(ctx=ctx, conversation_id=conversation_id)
+            else:
+                turn = await chat_service.start_turn(ctx=ctx, conversation_id=conversation_id, text=text)
+        except RateLimited as refused:
+            async with self:
+                self.generating, self.rate_notice = False, refused.detail
+                self.can_retry = text is None
+            await asyncio.sleep(refused.retry_after)
+            async with self:
+                if self.rate_notice == refused.detail:
+                    self.rate_notice = ""
+            return
+        except Exception as error:  # noqa: BLE001
+            async with self:
+                self.generating, self.can_retry = False, text is None
+                failure = self._fail(error)
+            if failure is not None:
+                yield failure
+            return
+        async with self:
+            if turn.user_message is not None:
+                self.recent = [*self.recent, message_view(turn.user_message)]
+                composer = await self.get_state(ComposerState)
+                composer.count = 0
+            if turn.title:
+                (await self.get_state(ChatState))._retitle(turn.title)
+        if text is not None:
+            yield rx.set_value(COMPOSER_ID, "")
+        async for update in self._stream(ctx, turn, token):
+            yield update
+
+    async def _stream(self, ctx, turn: chat_service.Turn, token: str):
+        parts: list[str] = []
+        arrived, stop = asyncio.Event(), asyncio.Event()
+        _stops[token] = stop
+
+        async def pump() -> None:
+            async for piece in chat_service.stream_turn(turn):
+                parts.append(piece)
+                arrived.set()
+
+        producer = asyncio.create_task(pump())
+        stopper = asyncio.create_task(stop.wait())
+        status, failure = "complete", None
+        try:
+            while True:
+                waiter = asyncio.create_task(arrived.wait())
+                await asyncio.wait({producer, stopper, waiter}, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                if stop.is_set():
+                    status = "stopped"
+                    break
+                if arrived.is_set():
+                    arrived.clear()
+                    async with self:
+                        (await self.get_state(ChatStreamState)).text = "".join(parts)
+                if producer.done():
+                    break
+                await asyncio.wait({producer, stopper}, timeout=COALESCE_SECONDS)
+            if status == "complete" and (error := producer.exception()) is not None:
+                status, failure = "error", error
+        finally:
+            _stops.pop(token, None)
+            for task in (producer, stopper):
+                task.cancel()
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+        async for update in self._finish(ctx, turn, "".join(parts), status, failure):
+            yield update
+
+    async def _finish(self, ctx, turn, text: str, status: str, failure: BaseException | None):
+        if status == "error" and text:
+            text = text.rstrip()
+        stored, problem = None, None
+        try:
+            stored = await chat_service.finish_turn(ctx=ctx, turn=turn, text=text, status=status)
+        except Exception as error:  # noqa: BLE001 - the reply is still shown; the toast says it wasn't saved
+            problem = error
+        if failure is not None and not isinstance(failure, AppError):
+            log.error("chat stream failed", exc_info=failure)
+        async with self:
+            stream = await self.get_state(ChatStreamState)
+            if stored is not None:
+                self.recent = [*self.recent, message_view(stored)]
+            stream.text = ""
+            self.generating = False
+            if failure is not None:
+                detail = (
+                    failure.detail if isinstance(failure, AppError) else LLMError("connection_lost").detail
+                )
+                self.error = detail
+            self.can_retry = status != "complete" or failure is not None
+            notice = self._fail(problem) if problem is not None else None
+        if notice is not None:
+            yield notice
