@@ -107,10 +107,15 @@ _client_counter = iter(range(1, 250))
 @pytest.fixture
 def browser_context_args(browser_context_args: dict) -> dict:
     """Every test is its own client (for rate limits), as if behind a trusted proxy."""
-    return {**browser_context_args, "extra_http_headers": {"X-Forwarded-For": f"198.51.100.{next(_client_counter)}"}}
+    return {
+        **browser_context_args,
+        "extra_http_headers": {"X-Forwarded-For": f"198.51.100.{next(_client_counter)}"},
+    }
 
 
-def sign_in(page: Page, app_url: str, email: str, password: str = DEMO_PASSWORD, next_path: str = "/chat") -> None:
+def sign_in(
+    page: Page, app_url: str, email: str, password: str = DEMO_PASSWORD, next_path: str = "/chat"
+) -> None:
     page.goto(f"{app_url}/login?next={next_path}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
