@@ -57,20 +57,32 @@ async def stream_reply(
     if system:
         request["system"] = system
     started = False
+    input_tokens = output_tokens = 0
+    stop_reason: str | None = None
+    reply_model = model
     try:
-        async with client.messages.stream(**request) as stream:
+        # Raw events rather than the SDK's MessageStream, which rebuilds the whole message
+        # snapshot on every token: with many concurrent replies that CPU is the bottleneck.
+        stream = await client.messages.create(**request, stream=True)
+        async with stream:
             async for event in stream:
                 if event.type == "content_block_delta" and event.delta.type == "text_delta":
                     started = True
                     yield TextDelta(event.delta.text)
-            final = await stream.get_final_message()
-        if final.stop_reason is None:  # the stream ended cleanly but before `message_delta`
+                elif event.type == "message_start":
+                    input_tokens = event.message.usage.input_tokens
+                    output_tokens = event.message.usage.output_tokens
+                    reply_model = event.message.model
+                elif event.type == "message_delta":
+                    stop_reason = event.delta.stop_reason
+                    output_tokens = event.usage.output_tokens
+        if stop_reason is None:  # the stream ended cleanly but before `message_delta`
             raise LLMError("connection_lost", during_stream=started)
         yield Completion(
-            input_tokens=final.usage.input_tokens,
-            output_tokens=final.usage.output_tokens,
-            stop_reason=final.stop_reason,
-            model=final.model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            stop_reason=stop_reason,
+            model=reply_model,
         )
     except _FAILURES as error:
         failure = classify_error(error, during_stream=started)
