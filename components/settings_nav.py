@@ -32,11 +32,9 @@ def settings_tab(key: str, label: str, icon: str, href: str, active: str) -> rx.
 
 
 def settings_nav(active: str) -> rx.Component:
-    return rx.hstack(
-        *(settings_tab(*tab, active) for tab in SETTINGS_TABS),
-        as_="nav",
+    return rx.el.nav(
+        rx.hstack(*(settings_tab(*tab, active) for tab in SETTINGS_TABS), spacing="5", width="100%"),
         aria_label="Settings",
-        spacing="5",
         width="100%",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
     )
@@ -88,6 +86,21 @@ def section(
         width="100%",
         style={"border": f"1px solid {rx.color('red', 6)}"} if danger else {},
         **props,
+    )
+
+
+def sr_only(text: str) -> rx.Component:
+    """Text for screen readers only (e.g. the header of an actions column)."""
+    return rx.el.span(
+        text,
+        style={
+            "position": "absolute",
+            "width": "1px",
+            "height": "1px",
+            "overflow": "hidden",
+            "clip": "rect(0 0 0 0)",
+            "white_space": "nowrap",
+        },
     )
 
 
@@ -172,7 +185,9 @@ def role_badge(role: rx.Var) -> rx.Component:
 ROLE_LABELS = (("owner", "Owner"), ("admin", "Admin"), ("member", "Member"), ("viewer", "Viewer"))
 
 
-def role_select(options: rx.Var, *, value: rx.Var, on_change, label: rx.Var | str, disabled=False) -> rx.Component:
+def role_select(
+    options: rx.Var, *, value: rx.Var, on_change, label: rx.Var | str, disabled=False
+) -> rx.Component:
     """A role picker whose trigger carries an accessible name (e.g. "Role of Maya Member")."""
     return rx.select.root(
         rx.select.trigger(aria_label=label, min_width="120px"),

@@ -51,6 +51,7 @@ class LoginState(rx.State):
 class SignupState(rx.State):
     name: str = ""
     email: str = ""
+    next_path: str = "/chat"
     error: str = ""
     rules: list[dict[str, str | bool]] = [
         {"key": key, "label": label, "ok": False} for key, label, _ in accounts.password_checklist("")
@@ -62,6 +63,7 @@ class SignupState(rx.State):
         query = self.router.url.query_parameters
         self.name = query.get("name", "")[:100]
         self.email = query.get("email", "")[:254]
+        self.next_path = accounts.safe_next(query.get("next"))
         code, field = query.get("error", ""), query.get("field", "")
         if code == "rate_limited":
             self.error = _wait_text(query.get("retry_after", ""))

@@ -85,6 +85,7 @@ def page() -> rx.Component:
                     ),
                     hint=checklist(),
                 ),
+                rx.el.input(type="hidden", name="next", value=SignupState.next_path),
                 rx.button(
                     "Create account",
                     type="submit",

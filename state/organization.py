@@ -1,0 +1,146 @@
+"""Organization settings: rename (admin+), delete (owner, typed name), create another organization."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from backend.errors import AppError
+from backend.services import organizations
+from state import routes
+from state.base import AppState
+
+
+class OrganizationState(AppState):
+    org_name: str = ""
+    org_slug: str = ""
+    org_created: str = ""
+    member_count: int = 0
+    loaded: bool = False
+    rename_error: str = ""
+    renaming: bool = False
+    delete_open: bool = False
+    delete_typed: str = ""
+    delete_error: str = ""
+    deleting: bool = False
+    create_error: str = ""
+    creating: bool = False
+
+    @rx.var
+    def delete_matches(self) -> bool:
+        return bool(self.org_name) and self.delete_typed.strip() == self.org_name
+
+    @rx.event
+    async def load(self):
+        if not self.authenticated:
+            return
+        self.loaded = False
+        self.rename_error = self.create_error = ""
+        yield
+        try:
+            await self._reload()
+        except Exception as error:  # noqa: BLE001
+            yield self._fail(error)
+
+    async def _reload(self) -> None:
+        view = await organizations.get_organization(ctx=await self._context())
+        self.org_name = view.name
+        self.org_slug = view.slug
+        self.org_created = view.created_at.strftime("%B %-d, %Y")
+        self.member_count = view.member_count
+        self.loaded = True
+
+    @rx.event
+    async def rename(self, form: dict):
+        self.renaming = True
+        self.rename_error = ""
+        yield
+        try:
+            name = await organizations.rename_organization(
+                ctx=await self._context(), name=str(form.get("name", ""))
+            )
+            self.org_name = name
+            self.orgs = [{**o, "name": name} if o["id"] == self.current_org_id else o for o in self.orgs]
+            self._toast(f"The organization is now called {name}.", "success")
+        except AppError as error:
+            if error.field == "name":
+                self.rename_error = error.detail
+            else:
+                yield self._fail(error)
+        except Exception as error:  # noqa: BLE001
+            yield self._fail(error)
+        finally:
+            self.renaming = False
+
+    @rx.event
+    def open_delete(self):
+        self.delete_typed = ""
+        self.delete_error = ""
+        self.delete_open = True
+
+    @rx.event
+    def set_delete_open(self, value: bool):
+        if not self.deleting:
+            self.delete_open = value
+
+    @rx.event
+    def set_delete_typed(self, value: str):
+        self.delete_typed = value[:200]
+        self.delete_error = ""
+
+    @rx.event
+    async def delete(self):
+        self.deleting = True
+        yield
+        try:
+            name = await organizations.delete_organization(
+                ctx=await self._context(), confirm_name=self.delete_typed
+            )
+            self.delete_open = False
+            self.current_org_id = ""
+            await self._load_identity()
+            self.preferred_org = self.current_org_id
+            message = f"{name} and everything in it was deleted."
+            if self.current_org_id:
+                self._toast(f"{message} You are now in {self.current_org_name}.", "success")
+                yield rx.redirect(routes.ORGANIZATION)
+            else:
+                yield rx.redirect(routes.CHAT)
+                self._toast(message, "success")
+        except AppError as error:
+            if error.field == "confirm_name":
+                self.delete_error = error.detail
+            else:
+                self.delete_open = False
+                yield self._fail(error)
+        except Exception as error:  # noqa: BLE001
+            self.delete_open = False
+            yield self._fail(error)
+        finally:
+            self.deleting = False
+
+    @rx.event
+    async def create(self, form: dict):
+        self.creating = True
+        self.create_error = ""
+        yield
+        try:
+            ctx = await self._context()
+            org_id = await organizations.create_organization(
+                user_id=ctx.user_id, name=str(form.get("name", ""))
+            )
+            self.current_org_id = org_id
+            self.preferred_org = org_id
+            await self._load_identity()
+            await self._reload()
+            yield rx.set_value("new_org_name", "")
+            self._toast(f"{self.org_name} was created. You are its owner; invite your team next.", "success")
+            yield rx.redirect(routes.MEMBERS)
+        except AppError as error:
+            if error.field == "name":
+                self.create_error = error.detail
+            else:
+                yield self._fail(error)
+        except Exception as error:  # noqa: BLE001
+            yield self._fail(error)
+        finally:
+            self.creating = False
