@@ -71,8 +71,17 @@ def account_menu(user_name: rx.Var, user_email: rx.Var) -> rx.Component:
         rx.hstack(
             rx.avatar(fallback=user_name.to(str)[:1].upper(), size="2", radius="full"),
             rx.vstack(
-                rx.text(user_name, size="2", weight="bold", trim="both"),
-                rx.text(user_email, size="1", color=rx.color("gray", 10), trim="both"),
+                rx.text(user_name, size="2", weight="bold", line_height="1.3"),
+                rx.text(
+                    user_email,
+                    size="1",
+                    color=rx.color("gray", 10),
+                    line_height="1.3",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                    white_space="nowrap",
+                    max_width="170px",
+                ),
                 spacing="0",
                 min_width="0",
             ),
