@@ -13,7 +13,15 @@ from backend.auth.redirects import safe_next_path
 from backend.auth.tokens import session_cookie_clear_kwargs, session_cookie_kwargs, session_cookie_name
 from backend.config import get_settings
 from backend.errors import AppError, Invalid, RateLimited
-from backend.ratelimit import AUTH, client_ip, client_key, email_key, get_async_limiter, rate_limit_headers
+from backend.ratelimit import (
+    AUTH,
+    client_ip,
+    client_key,
+    email_key,
+    get_async_limiter,
+    rate_limit_headers,
+    wait_message,
+)
 from backend.services import accounts
 from skopx_ui.api.responses import failure, read_form, success, unexpected
 
@@ -42,7 +50,7 @@ async def login(request: Request) -> Response:
     keys, budget = await _budget(request, email)
     try:
         if not budget.allowed:
-            raise RateLimited(retry_after=budget.retry_after)
+            raise RateLimited(wait_message(budget.retry_after), retry_after=budget.retry_after)
         if not email or not form.get("password"):
             raise Invalid("Enter your email and password.", field="email" if not email else "password")
         token = await accounts.log_in(
@@ -55,7 +63,7 @@ async def login(request: Request) -> Response:
         decision = await get_async_limiter().hit(AUTH, *keys)
         headers = rate_limit_headers(decision)
         if not decision.allowed:
-            limited = RateLimited(retry_after=decision.retry_after)
+            limited = RateLimited(wait_message(decision.retry_after), retry_after=decision.retry_after)
             return failure(
                 request, limited, back_to="/login", code="rate_limited", keep=keep, headers=headers
             )
@@ -73,7 +81,7 @@ async def signup(request: Request) -> Response:
     keys, budget = await _budget(request, "")
     try:
         if not budget.allowed:
-            raise RateLimited(retry_after=budget.retry_after)
+            raise RateLimited(wait_message(budget.retry_after), retry_after=budget.retry_after)
         token = await accounts.sign_up(
             name=form.get("name", ""),
             email=form.get("email", ""),
