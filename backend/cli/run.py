@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from backend.cli import devsecrets
 from backend.config import PROJECT_ROOT, SettingsError, get_settings
@@ -80,6 +81,29 @@ def stop_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def app_pidfile() -> Path:
+    return get_settings().data_dir / "app.pid"
+
+
+def stop_leftover_app() -> None:
+    """A previous run killed with SIGKILL leaves its app (own process group) behind: stop it."""
+    import psutil
+
+    pidfile = app_pidfile()
+    try:
+        pgid = int(pidfile.read_text().strip())
+        leader = psutil.Process(pgid)
+        if "reflex" in " ".join(leader.cmdline()):
+            os.killpg(pgid, signal.SIGTERM)
+            psutil.wait_procs([leader], timeout=15)
+            if leader.is_running():
+                os.killpg(pgid, signal.SIGKILL)
+            print("Stopped the app left running by an earlier run.", file=sys.stderr)
+    except (OSError, ValueError, psutil.Error):
+        pass
+    pidfile.unlink(missing_ok=True)
+
+
 def prepare_database() -> None:
     from backend.cli import migrate_cmd
 
@@ -99,6 +123,7 @@ def main() -> int:
         print(error.message, file=sys.stderr)
         return 2
     port = int(os.environ.get("PORT", "3000"))
+    stop_leftover_app()
     if not port_is_free(port):
         print(
             f"Port {port} is already in use. Stop whatever is using it, or run `make run PORT=<free port>`.",
@@ -115,6 +140,8 @@ def main() -> int:
     demo_model = fake_llm.start_if_enabled()
     os.environ.update(demo_model.env if demo_model else {})
     app = start_app(port)
+    app_pidfile().parent.mkdir(parents=True, exist_ok=True)
+    app_pidfile().write_text(str(app.pid))
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if wait_until_serving(port, app):
@@ -124,6 +151,7 @@ def main() -> int:
         print("\nStopping Skopx…", file=sys.stderr)
     finally:
         stop_group(app)
+        app_pidfile().unlink(missing_ok=True)
         fake_llm.stop(demo_model)
         if not settings.database_url:
             from backend.db import embedded
