@@ -31,6 +31,10 @@ config = rx.Config(
     show_built_with_reflex=False,
     frozen_lockfile=os.environ.get("SKOPX_FROZEN_LOCKFILE", "0") == "1",
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", appearance="light")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -77,9 +77,12 @@ def assistant_bubble(content: rx.Var, status: rx.Var | str = "complete", testid:
 
 
 @rx.memo
-def finished_message(role: rx.Var[str], content: rx.Var[str], status: rx.Var[str]) -> rx.Component:
+def finished_message(
+    role: rx.Var[str], content: rx.Var[str], status: rx.Var[str], rest: rx.RestProp
+) -> rx.Component:
     return rx.box(
         rx.cond(role == "user", user_bubble(content), assistant_bubble(content, status)),
+        rest,
         width="100%",
         padding_y="8px",
         class_name="skopx-message",

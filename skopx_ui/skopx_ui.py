@@ -17,7 +17,6 @@ get_settings()  # fail hard at start-up on unusable configuration
 
 app = rx.App(
     api_transformer=[build_api(), SecurityMiddleware],
-    theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", appearance="light"),
     head_components=[rx.el.script(src="/forms.js", defer=True)],
     stylesheets=["/skopx.css"],
 )

@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from backend.config import get_settings
 from backend.db.urls import database_name, embedded_pgdata, embedded_socket_dir
+
+# platformdirs warns on every import when XDG_RUNTIME_DIR is unset (CI, containers); harmless here.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", category=UserWarning)
 
 
 class EmbeddedDatabaseError(RuntimeError):
