@@ -3,6 +3,7 @@
 import reflex as rx
 
 from backend.config import get_settings
+from backend.logging_setup import configure_logging
 from skopx_ui.api import build_api
 from skopx_ui.middleware import SecurityMiddleware
 from skopx_ui.pages import (
@@ -13,7 +14,7 @@ from skopx_ui.pages import (
     register_work,
 )
 
-get_settings()  # fail hard at start-up on unusable configuration
+configure_logging(get_settings())  # settings also fail hard here on unusable configuration
 
 app = rx.App(
     api_transformer=[build_api(), SecurityMiddleware],
