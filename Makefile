@@ -83,6 +83,7 @@ bench: setup ## Performance budgets (not tests)
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) bench/crypto.py
 	$(PY) bench/rls.py
+	$(PY) bench/stream.py
 
 clean: db-stop
 	rm -rf .web .states .data artifacts

@@ -5,18 +5,22 @@ with one large organization whose conversations hold >= 5,000 messages, then tim
 skopx_app (RLS) and as the superuser (no RLS) with identical SQL, interleaved, and prints the
 median of each and their ratio. Last line: `worst_ratio=<float>`.
 
-    .venv/bin/python -m bench.rls [--reuse] [--runs 40]
+    .venv/bin/python bench/rls.py [--reuse] [--runs 40]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backend.db.testing import recreate_database
 
