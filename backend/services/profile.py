@@ -8,6 +8,7 @@ from backend.auth.passwords import hash_password_async, require_valid_password, 
 from backend.db.errors import expect_row
 from backend.db.session import service_session, tenant_session
 from backend.errors import Conflict, Invalid, NotFound
+from backend.ratelimit import AUTH, get_async_limiter
 from backend.services.accounts import clean_display_name
 
 ACCOUNT_GONE = "We couldn't find your account. Please sign in again."
@@ -64,7 +65,12 @@ async def change_password(*, user_id: str, current_jti: str, current_password: s
             await conn.execute("select password_hash from public.users where id = %s", (user_id,))
         ).fetchone()
     old_hash = expect_row(row, not_found=ACCOUNT_GONE)["password_hash"]
+    # Guessing the current password from a hijacked session counts against the same budget as sign-in.
+    attempts_key = f"password-change:{user_id}"
+    (await get_async_limiter().peek(AUTH, attempts_key)).raise_if_refused()
     if not await verify_password_async(current_password, old_hash):
+        decision = await get_async_limiter().hit(AUTH, attempts_key)
+        decision.raise_if_refused()
         raise Invalid(WRONG_PASSWORD, field="current_password")
     new_hash = await hash_password_async(new_password)
     async with service_session(user_id) as conn:
