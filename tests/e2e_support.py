@@ -7,6 +7,7 @@ runs a second session with the local Stripe server configured. Each conftest imp
 from __future__ import annotations
 
 import os
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,7 +102,10 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-_client_counter = iter(range(1, 250))
+# Rate-limit counts can outlive a run (Redis when REDIS_URL is set), so every run draws its own
+# client addresses from the shared address space 100.64.0.0/10.
+_RUN_PREFIX = f"100.{random.randint(64, 127)}.{random.randint(0, 255)}"
+_client_counter = iter(range(1, 255))
 
 
 @pytest.fixture
@@ -109,7 +113,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
     """Every test is its own client (for rate limits), as if behind a trusted proxy."""
     return {
         **browser_context_args,
-        "extra_http_headers": {"X-Forwarded-For": f"198.51.100.{next(_client_counter)}"},
+        "extra_http_headers": {"X-Forwarded-For": f"{_RUN_PREFIX}.{next(_client_counter)}"},
     }
 
 
