@@ -105,3 +105,13 @@ def test_foreign_origin_post_is_refused(app_url: str) -> None:
     response = httpx.post(f"{app_url}/api/auth/logout", headers={"origin": "https://evil.example"})
     assert response.status_code == 403
     assert_security_headers(response.headers)
+
+
+def test_cors_preflight_from_a_foreign_origin_gets_no_allowance(app_url: str) -> None:
+    preflight = {"access-control-request-method": "POST"}
+    foreign = httpx.options(
+        f"{app_url}/api/auth/login", headers={"origin": "https://evil.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in foreign.headers
+    own = httpx.options(f"{app_url}/api/auth/login", headers={"origin": app_url, **preflight})
+    assert own.headers.get("access-control-allow-origin") == app_url
