@@ -199,3 +199,25 @@ def role_select(
         disabled=disabled,
         size="2",
     )
+
+
+def typed_confirmation(
+    prompt: rx.Component, *, input_id: str, value: rx.Var, on_change, error: rx.Var
+) -> rx.Component:
+    """'Type X to confirm' for destructive actions: the label, the input and its error."""
+    return rx.vstack(
+        rx.el.label(prompt, html_for=input_id),
+        rx.input(
+            id=input_id,
+            value=value,
+            on_change=on_change,
+            auto_complete="off",
+            size="2",
+            width="100%",
+            aria_describedby=f"{input_id}_error",
+        ),
+        field_error(error, id=f"{input_id}_error"),
+        spacing="2",
+        margin_top="16px",
+        width="100%",
+    )

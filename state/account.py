@@ -8,11 +8,12 @@ from backend.errors import AppError
 from backend.services import accounts, profile, sessions
 from state import routes
 from state.base import AppState
+from state.confirm import TypedConfirmation
 
 PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 
 
-class AccountState(AppState):
+class AccountState(TypedConfirmation, AppState):
     loaded: bool = False
     other_sessions: int = 0
     name_error: str = ""
@@ -23,10 +24,6 @@ class AccountState(AppState):
     ]
     changing_password: bool = False
     blockers: list[str] = []
-    delete_open: bool = False
-    delete_typed: str = ""
-    delete_error: str = ""
-    deleting: bool = False
 
     @rx.var
     def delete_matches(self) -> bool:
@@ -111,22 +108,6 @@ class AccountState(AppState):
             yield self._fail(error)
         finally:
             self.changing_password = False
-
-    @rx.event
-    def open_delete(self):
-        self.delete_typed = ""
-        self.delete_error = ""
-        self.delete_open = True
-
-    @rx.event
-    def set_delete_open(self, value: bool):
-        if not self.deleting:
-            self.delete_open = value
-
-    @rx.event
-    def set_delete_typed(self, value: str):
-        self.delete_typed = value[:320]
-        self.delete_error = ""
 
     @rx.event
     async def delete_account(self):

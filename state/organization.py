@@ -8,9 +8,10 @@ from backend.errors import AppError
 from backend.services import organizations
 from state import routes
 from state.base import AppState
+from state.confirm import TypedConfirmation
 
 
-class OrganizationState(AppState):
+class OrganizationState(TypedConfirmation, AppState):
     org_name: str = ""
     org_slug: str = ""
     org_created: str = ""
@@ -18,10 +19,6 @@ class OrganizationState(AppState):
     loaded: bool = False
     rename_error: str = ""
     renaming: bool = False
-    delete_open: bool = False
-    delete_typed: str = ""
-    delete_error: str = ""
-    deleting: bool = False
     create_error: str = ""
     creating: bool = False
 
@@ -70,22 +67,6 @@ class OrganizationState(AppState):
             yield self._fail(error)
         finally:
             self.renaming = False
-
-    @rx.event
-    def open_delete(self):
-        self.delete_typed = ""
-        self.delete_error = ""
-        self.delete_open = True
-
-    @rx.event
-    def set_delete_open(self, value: bool):
-        if not self.deleting:
-            self.delete_open = value
-
-    @rx.event
-    def set_delete_typed(self, value: str):
-        self.delete_typed = value[:200]
-        self.delete_error = ""
 
     @rx.event
     async def delete(self):

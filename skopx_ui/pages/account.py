@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.settings_nav import confirm_dialog, field_error, section, settings_page, skeleton_rows
+from components.settings_nav import (
+    confirm_dialog,
+    field_error,
+    section,
+    settings_page,
+    skeleton_rows,
+    typed_confirmation,
+)
 from state.account import AccountState
 
 
@@ -183,25 +190,12 @@ def delete_section() -> rx.Component:
             on_open_change=AccountState.set_delete_open,
             busy=AccountState.deleting,
             confirm_disabled=~AccountState.delete_matches,
-            extra=rx.vstack(
-                rx.el.label(
-                    rx.text(
-                        "Type your email ", rx.text.strong(AccountState.user_email), " to confirm", size="2"
-                    ),
-                    html_for="confirm_email",
-                ),
-                rx.input(
-                    id="confirm_email",
-                    value=AccountState.delete_typed,
-                    on_change=AccountState.set_delete_typed,
-                    auto_complete="off",
-                    size="2",
-                    width="100%",
-                ),
-                field_error(AccountState.delete_error, id="confirm_email_error"),
-                spacing="2",
-                margin_top="16px",
-                width="100%",
+            extra=typed_confirmation(
+                rx.text("Type your email ", rx.text.strong(AccountState.user_email), " to confirm", size="2"),
+                input_id="confirm_email",
+                value=AccountState.delete_typed,
+                on_change=AccountState.set_delete_typed,
+                error=AccountState.delete_error,
             ),
         ),
         danger=True,

@@ -10,6 +10,7 @@ from components.settings_nav import (
     section,
     settings_page,
     skeleton_rows,
+    typed_confirmation,
 )
 from state.organization import OrganizationState
 
@@ -134,29 +135,12 @@ def danger_zone() -> rx.Component:
             on_open_change=OrganizationState.set_delete_open,
             busy=OrganizationState.deleting,
             confirm_disabled=~OrganizationState.delete_matches,
-            extra=rx.vstack(
-                rx.el.label(
-                    rx.text(
-                        "Type ",
-                        rx.text.strong(OrganizationState.org_name),
-                        " to confirm",
-                        size="2",
-                    ),
-                    html_for="confirm_org_name",
-                ),
-                rx.input(
-                    id="confirm_org_name",
-                    value=OrganizationState.delete_typed,
-                    on_change=OrganizationState.set_delete_typed,
-                    auto_complete="off",
-                    size="2",
-                    width="100%",
-                    aria_describedby="confirm_org_name_error",
-                ),
-                field_error(OrganizationState.delete_error, id="confirm_org_name_error"),
-                spacing="2",
-                margin_top="16px",
-                width="100%",
+            extra=typed_confirmation(
+                rx.text("Type ", rx.text.strong(OrganizationState.org_name), " to confirm", size="2"),
+                input_id="confirm_org_name",
+                value=OrganizationState.delete_typed,
+                on_change=OrganizationState.set_delete_typed,
+                error=OrganizationState.delete_error,
             ),
         ),
         danger=True,
