@@ -53,9 +53,12 @@ insert into conversations (organization_id, project_id, id, title, created_by, u
   cross join lateral generate_series(0, case when i = 0 then %(big_convs)s else %(convs)s end - 1) c
   union all select md5('o0')::uuid, md5('private0')::uuid, md5('hidden' || c)::uuid, 'Hidden ' || c,
          md5('u' || %(orgs)s)::uuid, now() from generate_series(0, 1) c;
-insert into messages (organization_id, project_id, conversation_id, role, content, created_by, created_at)
+-- Triggers are off in replica mode, so the privacy flag of sql/0006 is set here as its trigger would.
+insert into messages (organization_id, project_id, conversation_id, role, content, created_by, created_at,
+                      in_private_project)
   select c.organization_id, c.project_id, c.id, case when g %% 2 = 0 then 'user' else 'assistant' end,
-         md5(g::text) || ' ' || md5(c.id::text || g), c.created_by, now() - g * interval '1 second'
+         md5(g::text) || ' ' || md5(c.id::text || g), c.created_by, now() - g * interval '1 second',
+         c.project_id = md5('private0')::uuid
   from conversations c
   cross join lateral generate_series(
     1, case when c.organization_id = md5('o0')::uuid then %(big_msgs)s else %(msgs)s end) g;

@@ -48,7 +48,8 @@ class MessageCreate(MessageBase):
 
 
 class Message(MessageBase, table=True):
-    """`project_id` repeats the conversation's, so the private-project policy is a cheap per-row test."""
+    """`project_id` repeats the conversation's and `in_private_project` its project's visibility (kept by
+    triggers, sql/0006), so the private-project policy is a cheap per-row test."""
 
     __tablename__ = "messages"
     organization_id: UUID = org_key()
@@ -60,6 +61,7 @@ class Message(MessageBase, table=True):
     output_tokens: int | None = None
     created_by: UUID | None = None
     created_at: datetime | None = timestamp()
+    in_private_project: bool = False
 
 
 class MessagePublic(MessageBase):
