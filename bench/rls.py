@@ -32,6 +32,7 @@ DEFAULT_BUDGET = 1.5
 # Bulk load, consistent by construction: session_replication_role = replica skips FK and audit triggers.
 LOAD = """
 set session_replication_role = replica;
+-- Triggers are off in replica mode, so the privacy flags of sql/0006 are set below as the triggers would.
 insert into users (id, email, password_hash, display_name)
   select md5('u' || i)::uuid, 'u' || i || '@bench.test', 'x', 'User ' || i from generate_series(0, %(orgs)s) i;
 insert into organizations (id, name, slug)
@@ -46,14 +47,13 @@ insert into projects (organization_id, id, name, visibility, created_by)
   select md5('o' || i)::uuid, md5('p' || i)::uuid, 'Project ' || i, 'shared', md5('u' || i)::uuid
   from generate_series(0, %(orgs)s - 1) i
   union all select md5('o0')::uuid, md5('private0')::uuid, 'Owner only', 'private', md5('u' || %(orgs)s)::uuid;
-insert into conversations (organization_id, project_id, id, title, created_by, updated_at)
+insert into conversations (organization_id, project_id, id, title, created_by, updated_at, in_private_project)
   select md5('o' || i)::uuid, md5('p' || i)::uuid, md5('c' || i || '-' || c)::uuid, 'Conversation ' || c,
-         md5('u' || i)::uuid, now() - c * interval '1 minute'
+         md5('u' || i)::uuid, now() - c * interval '1 minute', false
   from generate_series(0, %(orgs)s - 1) i
   cross join lateral generate_series(0, case when i = 0 then %(big_convs)s else %(convs)s end - 1) c
   union all select md5('o0')::uuid, md5('private0')::uuid, md5('hidden' || c)::uuid, 'Hidden ' || c,
-         md5('u' || %(orgs)s)::uuid, now() from generate_series(0, 1) c;
--- Triggers are off in replica mode, so the privacy flag of sql/0006 is set here as its trigger would.
+         md5('u' || %(orgs)s)::uuid, now(), true from generate_series(0, 1) c;
 insert into messages (organization_id, project_id, conversation_id, role, content, created_by, created_at,
                       in_private_project)
   select c.organization_id, c.project_id, c.id, case when g %% 2 = 0 then 'user' else 'assistant' end,

@@ -19,8 +19,8 @@ DEFINER_ALLOWLIST = {
     "create_organization",
     "accept_invitation",
     "delete_account",
-    "message_privacy_from_project",
-    "project_privacy_to_messages",
+    "privacy_from_project",
+    "project_privacy_to_contents",
 }
 
 

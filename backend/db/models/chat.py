@@ -26,6 +26,7 @@ class Conversation(ConversationBase, table=True):
     created_by: UUID | None = None
     created_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
+    in_private_project: bool = False
 
 
 class ConversationPublic(ConversationBase):

@@ -63,6 +63,7 @@ class Task(TaskBase, table=True):
     created_by: UUID | None = None
     created_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
+    in_private_project: bool = False
 
 
 class TaskPublic(TaskBase):
