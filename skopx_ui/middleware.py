@@ -57,7 +57,8 @@ def content_security_policy() -> str:
     )
 
 
-def security_headers() -> list[tuple[bytes, bytes]]:
+@lru_cache(maxsize=1)
+def security_headers() -> tuple[tuple[bytes, bytes], ...]:
     headers = {
         "content-security-policy": content_security_policy(),
         "strict-transport-security": "max-age=63072000; includeSubDomains",
@@ -68,7 +69,7 @@ def security_headers() -> list[tuple[bytes, bytes]]:
         "cross-origin-opener-policy": "same-origin",
         "cross-origin-resource-policy": "same-origin",
     }
-    return [(k.encode(), v.encode()) for k, v in headers.items()]
+    return tuple((k.encode(), v.encode()) for k, v in headers.items())
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

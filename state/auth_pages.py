@@ -25,8 +25,8 @@ SIGNUP_FIELD_ERRORS = {
 
 
 def _wait_text(seconds: str) -> str:
-    minutes = max(1, (int(seconds) + 59) // 60) if seconds.isdigit() else 15
-    return f"Too many attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    """The wait message for a `retry_after` carried back in the query (the whole window if garbled)."""
+    return accounts.wait_message(int(seconds) if seconds.isdigit() else None)
 
 
 class LoginState(rx.State):

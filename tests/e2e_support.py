@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from backend.cli.run import start_app, stop_group, wait_until_serving
 from backend.config import PROJECT_ROOT
@@ -118,11 +118,18 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 def sign_in(
-    page: Page, app_url: str, email: str, password: str = DEMO_PASSWORD, next_path: str = "/chat"
+    page: Page,
+    app_url: str,
+    email: str,
+    password: str = DEMO_PASSWORD,
+    next_path: str = "/chat",
+    ready: Callable[[Page], Locator] | None = None,
 ) -> None:
+    """Sign in through the login form and wait until `ready(page)` (default: the app's navigation) shows."""
     page.goto(f"{app_url}/login?next={next_path}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.locator("form[action='/api/auth/login']").get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(re.escape(next_path.rstrip("/")) + r"/?(\?.*)?$"), timeout=20_000)
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible(timeout=20_000)
+    landmark = ready(page) if ready else page.get_by_role("navigation", name="Main")
+    expect(landmark).to_be_visible(timeout=20_000)

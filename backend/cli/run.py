@@ -114,6 +114,10 @@ def prepare_database() -> None:
     seed.seed_if_fresh()
 
 
+def _stop_like_ctrl_c(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     devsecrets.ensure()
     devsecrets.apply_to_environ()
@@ -142,7 +146,7 @@ def main() -> int:
     app = start_app(port)
     app_pidfile().parent.mkdir(parents=True, exist_ok=True)
     app_pidfile().write_text(str(app.pid))
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         if wait_until_serving(port, app):
             print(f"\n  Skopx is running on {settings.public_url}  (Ctrl-C to stop)\n", flush=True)

@@ -12,6 +12,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import psycopg
@@ -120,11 +121,21 @@ def migrate(admin_url: str, *, sql_dir: Path = SQL_DIR, role_urls: dict[str, str
     return [m.name for m in todo]
 
 
+def checksums(sql_dir: Path = SQL_DIR) -> dict[str, str]:
+    """Name -> checksum of every migration file in `sql_dir`."""
+    return {m.name: m.checksum for m in discover(sql_dir)}
+
+
+@lru_cache(maxsize=1)
+def shipped_checksums() -> dict[str, str]:
+    """`checksums()` of the app's own sql/, read once: those files do not change while it runs."""
+    return checksums()
+
+
 def is_current(conn: psycopg.Connection, sql_dir: Path = SQL_DIR) -> bool:
     """True when every migration file is applied with its current checksum."""
-    expected = {m.name: m.checksum for m in discover(sql_dir)}
     try:
-        return applied(conn) == expected
+        return applied(conn) == checksums(sql_dir)
     except psycopg.Error:
         return False
 

@@ -18,9 +18,13 @@ class RateDecision:
     reset_epoch: int  # when the next attempt frees up (moving window: the oldest one expires)
     retry_after: int  # seconds to wait; 0 when allowed
 
+    def as_error(self) -> RateLimited:
+        """The refusal a person sees: how long to wait, in words."""
+        return RateLimited(wait_message(self.retry_after), retry_after=self.retry_after)
+
     def raise_if_refused(self) -> None:
         if not self.allowed:
-            raise RateLimited(wait_message(self.retry_after), retry_after=self.retry_after)
+            raise self.as_error()
 
 
 def most_restrictive(decisions: Sequence[RateDecision]) -> RateDecision:

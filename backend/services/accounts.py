@@ -24,6 +24,8 @@ from backend.auth.tokens import (
 from backend.config import get_settings
 from backend.db.session import service_session
 from backend.errors import Conflict, Invalid, Unauthenticated
+from backend.ratelimit import AUTH
+from backend.ratelimit import wait_message as ratelimit_wait_message
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
 
@@ -34,6 +36,11 @@ def password_checklist(password: str) -> list[tuple[str, str, bool]]:
 
 def safe_next(value: str | None) -> str:
     return safe_next_path(value)
+
+
+def wait_message(retry_after: int | None) -> str:
+    """How long to wait before signing in again (`None`: a whole rate-limit window)."""
+    return ratelimit_wait_message(AUTH.window_seconds if retry_after is None else retry_after)
 
 
 def clean_display_name(name: str | None) -> str:

@@ -20,7 +20,6 @@ from backend.ratelimit import (
     email_key,
     get_async_limiter,
     rate_limit_headers,
-    wait_message,
 )
 from backend.services import accounts
 from skopx_ui.api.responses import failure, read_form, success, unexpected
@@ -49,8 +48,7 @@ async def login(request: Request) -> Response:
     keep = {"email": email[:254], "next": next_path}
     keys, budget = await _budget(request, email)
     try:
-        if not budget.allowed:
-            raise RateLimited(wait_message(budget.retry_after), retry_after=budget.retry_after)
+        budget.raise_if_refused()
         if not email or not form.get("password"):
             raise Invalid("Enter your email and password.", field="email" if not email else "password")
         token = await accounts.log_in(
@@ -63,9 +61,13 @@ async def login(request: Request) -> Response:
         decision = await get_async_limiter().hit(AUTH, *keys)
         headers = rate_limit_headers(decision)
         if not decision.allowed:
-            limited = RateLimited(wait_message(decision.retry_after), retry_after=decision.retry_after)
             return failure(
-                request, limited, back_to="/login", code="rate_limited", keep=keep, headers=headers
+                request,
+                decision.as_error(),
+                back_to="/login",
+                code="rate_limited",
+                keep=keep,
+                headers=headers,
             )
         return failure(
             request, refused, back_to="/login", code="invalid_credentials", keep=keep, headers=headers
@@ -80,8 +82,7 @@ async def signup(request: Request) -> Response:
     keep = {"name": form.get("name", "")[:100], "email": form.get("email", "")[:254]}
     keys, budget = await _budget(request, "")
     try:
-        if not budget.allowed:
-            raise RateLimited(wait_message(budget.retry_after), retry_after=budget.retry_after)
+        budget.raise_if_refused()
         token = await accounts.sign_up(
             name=form.get("name", ""),
             email=form.get("email", ""),

@@ -15,7 +15,8 @@ import time
 
 from playwright.sync_api import Page, WebSocket, expect
 
-from tests.e2e_support import ARTIFACTS, DEMO_PASSWORD, screenshot
+from tests.e2e_support import ARTIFACTS, screenshot
+from tests.e2e_support import sign_in as shared_sign_in
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
 SERVER_LOG = ARTIFACTS / "e2e-server.log"
@@ -46,14 +47,9 @@ def _text(payload: str | bytes) -> str:
 
 
 def sign_in(page: Page, app_url: str, email: str, next_path: str) -> None:
-    """Like tests.e2e_support.sign_in, with the submit button scoped to the form (the public header
-    also has a "Sign in" button)."""
-    page.goto(f"{app_url}/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.locator("form").get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + r"/?(\?.*)?$"), timeout=20_000)
-    expect(page.get_by_role("heading", name="API keys")).to_be_visible(timeout=20_000)
+    shared_sign_in(
+        page, app_url, email, next_path=next_path, ready=lambda p: p.get_by_role("heading", name="API keys")
+    )
 
 
 def _log_size() -> int:

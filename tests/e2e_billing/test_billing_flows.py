@@ -7,17 +7,18 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e_support import DEMO_PASSWORD, screenshot
+from tests.e2e_support import screenshot
+from tests.e2e_support import sign_in as shared_sign_in
 
 
 def sign_in(page: Page, app_url: str, email: str, next_path: str) -> None:
-    """Sign in through the login form (the header also has a "Sign in" link-button)."""
-    page.goto(f"{app_url}/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.locator("form").get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + r"/?(\?.*)?$"), timeout=20_000)
-    expect(page.get_by_role("combobox", name="Switch organization")).to_be_visible(timeout=20_000)
+    shared_sign_in(
+        page,
+        app_url,
+        email,
+        next_path=next_path,
+        ready=lambda p: p.get_by_role("combobox", name="Switch organization"),
+    )
 
 
 def at(app_url: str, path: str) -> re.Pattern[str]:
