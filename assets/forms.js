@@ -29,11 +29,16 @@
       button.setAttribute("aria-busy", "true");
       if (button.dataset.busyLabel) button.textContent = button.dataset.busyLabel;
     }
+    var body = new URLSearchParams(new FormData(form));
+    // Where to go next comes from this page's own address, which is there before the page's state
+    // has loaded: a quick submit must not fall back to the default. The server still checks it.
+    var next = new URLSearchParams(window.location.search).get("next");
+    if (next && body.has("next")) body.set("next", next);
     fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Accept": "application/json" },
-      body: new URLSearchParams(new FormData(form)),
+      body: body,
     })
       .then(function (response) {
         return response.json().catch(function () { return { ok: false, detail: "Something went wrong. Please try again." }; });

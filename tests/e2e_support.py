@@ -130,6 +130,7 @@ def sign_in(
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.locator("form[action='/api/auth/login']").get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path.rstrip("/")) + r"/?(\?.*)?$"), timeout=20_000)
+    landed = re.escape(app_url + next_path.rstrip("/")) + r"/?(\?.*)?$"
+    expect(page).to_have_url(re.compile("^" + landed), timeout=20_000)
     landmark = ready(page) if ready else page.get_by_role("navigation", name="Main")
     expect(landmark).to_be_visible(timeout=20_000)
