@@ -21,6 +21,7 @@ DEFINER_ALLOWLIST = {
     "delete_account",
     "privacy_from_project",
     "project_privacy_to_contents",
+    "visibility_keys",
 }
 
 

@@ -34,3 +34,25 @@ def test_primary_keys_match(admin: psycopg.Connection) -> None:
     live = {r["tbl"]: set(r["cols"]) for r in rows}
     modeled = {m.__tablename__: {c.name for c in m.__table__.primary_key.columns} for m in TABLE_MODELS}
     assert modeled == live
+
+
+def test_generated_columns_are_modeled_as_computed_with_the_live_expression(
+    admin: psycopg.Connection,
+) -> None:
+    rows = admin.execute(
+        "select c.relname as tbl, a.attname as col, pg_get_expr(d.adbin, d.adrelid) as expression"
+        " from pg_attribute a join pg_class c on c.oid = a.attrelid"
+        " join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'"
+        " join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum"
+        " where a.attgenerated = 's'"
+    ).fetchall()
+    live = {(r["tbl"], r["col"]): r["expression"] for r in rows}
+    modeled = {
+        (m.__tablename__, c.name): str(c.computed.sqltext)
+        for m in TABLE_MODELS
+        for c in m.__table__.columns
+        if c.computed is not None
+    }
+    assert live and sorted(modeled) == sorted(live)
+    for key, expression in live.items():
+        assert " ".join(modeled[key].lower().split()) == " ".join(expression.lower().split()), key

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from backend.db.models.common import UUID, datetime, org_key, timestamp, uuid_key
+from backend.db.models.common import (
+    UUID,
+    VISIBILITY_KEY,
+    datetime,
+    generated_uuid,
+    org_key,
+    timestamp,
+    uuid_key,
+)
 
 MESSAGE_ROLES = ("user", "assistant")
 MESSAGE_STATUSES = ("streaming", "complete", "stopped", "error")
@@ -27,6 +35,7 @@ class Conversation(ConversationBase, table=True):
     created_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
     in_private_project: bool = False
+    visibility_key: UUID | None = generated_uuid(VISIBILITY_KEY)
 
 
 class ConversationPublic(ConversationBase):
@@ -50,7 +59,7 @@ class MessageCreate(MessageBase):
 
 class Message(MessageBase, table=True):
     """`project_id` repeats the conversation's and `in_private_project` its project's visibility (kept by
-    triggers, sql/0006), so the private-project policy is a cheap per-row test."""
+    triggers, sql/0006); `visibility_key` derives from both (sql/0007) and is what the read policy checks."""
 
     __tablename__ = "messages"
     organization_id: UUID = org_key()
@@ -63,6 +72,7 @@ class Message(MessageBase, table=True):
     created_by: UUID | None = None
     created_at: datetime | None = timestamp()
     in_private_project: bool = False
+    visibility_key: UUID | None = generated_uuid(VISIBILITY_KEY)
 
 
 class MessagePublic(MessageBase):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, DateTime, func
+from sqlalchemy import Column, Computed, DateTime, Uuid, func
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field
 
@@ -49,8 +49,31 @@ def timestamp(*, nullable: bool = False, server_now: bool = True) -> Any:
     )
 
 
+# The generated columns of sql/0007: computed by Postgres from the row, never written.
+VISIBILITY_KEY = (
+    "case when in_private_project then app.private_project_key(organization_id, project_id)"
+    " else organization_id end"
+)
+PRIVATE_PROJECT_KEY = "app.private_project_key(organization_id, id)"
+
+
+def generated_uuid(expression: str) -> Any:
+    return Field(default=None, sa_column=Column(Uuid, Computed(expression, persisted=True), nullable=True))
+
+
 def optional_timestamp() -> Any:
     return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
 
 
-__all__ = ["UUID", "OrgRole", "datetime", "optional_timestamp", "org_key", "org_role_column", "timestamp"]
+__all__ = [
+    "PRIVATE_PROJECT_KEY",
+    "UUID",
+    "VISIBILITY_KEY",
+    "OrgRole",
+    "datetime",
+    "generated_uuid",
+    "optional_timestamp",
+    "org_key",
+    "org_role_column",
+    "timestamp",
+]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from backend.db.models.common import UUID, datetime, org_key, timestamp, uuid_key
+from backend.db.models.common import (
+    PRIVATE_PROJECT_KEY,
+    UUID,
+    VISIBILITY_KEY,
+    datetime,
+    generated_uuid,
+    org_key,
+    timestamp,
+    uuid_key,
+)
 
 VISIBILITIES = ("shared", "private")
 PROJECT_STATUSES = ("active", "archived")
@@ -36,6 +45,7 @@ class Project(ProjectBase, table=True):
     created_by: UUID | None = None
     created_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
+    private_project_key: UUID | None = generated_uuid(PRIVATE_PROJECT_KEY)
 
 
 class ProjectPublic(ProjectBase):
@@ -64,6 +74,7 @@ class Task(TaskBase, table=True):
     created_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
     in_private_project: bool = False
+    visibility_key: UUID | None = generated_uuid(VISIBILITY_KEY)
 
 
 class TaskPublic(TaskBase):
