@@ -2,10 +2,11 @@
 
 Loads >= 1,000,000 messages over ~1,000 organizations into a throw-away database (`skopx_bench`),
 with one large organization whose conversations hold >= 5,000 messages, then times each query as
-skopx_app (RLS) and as the superuser (no RLS) with identical SQL, interleaved, and prints the
-median of each and their ratio. Last line: `worst_ratio=<float>`.
+skopx_app (RLS) and as the superuser (no RLS) with identical SQL, interleaved, in 7 rounds. Prints
+each query's median ratio over the rounds, their spread, and the access path of each side.
+Last line: `worst_ratio=<float>`.
 
-    .venv/bin/python bench/rls.py [--reuse] [--runs 40]
+    .venv/bin/python bench/rls.py [--reuse] [--runs 200] [--rounds 7]
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ DEFAULT_BUDGET = 1.5
 # Bulk load, consistent by construction: session_replication_role = replica skips FK and audit triggers.
 LOAD = """
 set session_replication_role = replica;
--- Triggers are off in replica mode, so the privacy flags of sql/0006 are set below as the triggers would.
+-- Triggers are off in replica mode, so the privacy flags of sql/0006 are set below as the triggers would
+-- (the read keys of sql/0007 are generated columns and follow them).
 insert into users (id, email, password_hash, display_name)
   select md5('u' || i)::uuid, 'u' || i || '@bench.test', 'x', 'User ' || i from generate_series(0, %(orgs)s) i;
 insert into organizations (id, name, slug)
