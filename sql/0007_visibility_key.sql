@@ -48,7 +48,7 @@ create index messages_organization_visibility_idx on public.messages (organizati
 -- ============================================================================ helpers (the read keys)
 -- One call per statement does the work of user_org_ids() and hidden_project_ids(): for each of my
 -- memberships, the organization's key and the keys of the private projects I may see in it. The keys of
--- projects are stored (projects.private_project_key, below), so this reads an index and hashes nothing.
+-- projects are stored (projects.private_project_key, above), so this reads an index and hashes nothing.
 create function app.visibility_keys() returns uuid[]
 language plpgsql stable security definer parallel safe
 set search_path = ''
