@@ -28,13 +28,11 @@ def test_nobody_can_write_the_key(admin, connect_as, world: World) -> None:
             " values (%s, %s, 'forged', %s, %s)",
             (org.id, org.rows["projects:private"]["id"], org.users["member"], org.id),
         )
-    for table in CONTENT_TABLES:
+    for table, column in GENERATED.items():
         with pytest.raises(errors.GeneratedAlways):
-            connect_as("app", org.users["member"]).execute(
-                f"update {table} set visibility_key = %s", (org.id,)
-            )
+            connect_as("app", org.users["member"]).execute(f"update {table} set {column} = %s", (org.id,))
         with pytest.raises(errors.GeneratedAlways):  # not even the table owner
-            admin.execute(f"update {table} set visibility_key = organization_id")
+            admin.execute(f"update {table} set {column} = organization_id")
 
 
 def test_naming_a_private_project_after_another_organizations_ids_reveals_none_of_its_rows(
