@@ -106,7 +106,7 @@ def _time(conn: psycopg.Connection, statement: str) -> tuple[float, int]:
 
 
 def _access_path(conn: psycopg.Connection, statement: str) -> str:
-    """The scan that reads the table, e.g. 'Index Only Scan messages_organization_privacy_idx'."""
+    """The scan that reads the table, e.g. 'Index Only Scan messages_organization_visibility_idx'."""
     plan = conn.execute("explain (format json, costs off) " + statement).fetchone()["QUERY PLAN"][0]["Plan"]
     stack = [plan]
     while stack:
@@ -149,17 +149,16 @@ def measure(db, runs: int, rounds: int) -> list[dict[str, Any]]:
                 conn.execute(ROLE_SWITCH[side])
                 paths[side] = _access_path(conn, statement)
             n = runs if name != "count" else max(runs // 10, 10)
-            per_round = [_round(conn, statements, n) for _ in range(rounds)]
-            ratios = sorted(r["ratio"] for r in per_round)
-            middle = per_round[[r["ratio"] for r in per_round].index(statistics.median_low(ratios))]
+            per_round = sorted((_round(conn, statements, n) for _ in range(rounds)), key=lambda r: r["ratio"])
+            middle = per_round[len(per_round) // 2]  # the median round (the higher one of an even count)
             results.append(
                 {
                     "query": name,
                     "rows": middle["rows"],
                     "base": middle["base"],
                     "rls": middle["rls"],
-                    "ratio": statistics.median(ratios),
-                    "spread": (ratios[0], ratios[-1]),
+                    "ratio": middle["ratio"],
+                    "spread": (per_round[0]["ratio"], per_round[-1]["ratio"]),
                     "paths": paths,
                     "budget": BUDGETS.get(name, DEFAULT_BUDGET),
                 }
@@ -193,7 +192,7 @@ def main() -> int:
     parser.add_argument("--big-convs", type=int, default=20)
     parser.add_argument("--big-msgs", type=int, default=6000)
     parser.add_argument("--runs", type=int, default=200, help="interleaved pairs per round (count: a tenth)")
-    parser.add_argument("--rounds", type=int, default=7, help="rounds; the ratio is their median")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds; the ratio is the median round's")
     parser.add_argument("--reuse", action="store_true", help="reuse an already loaded skopx_bench")
     args = parser.parse_args()
     if args.reuse:
