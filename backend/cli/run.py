@@ -1,4 +1,4 @@
-"""`make run`: embedded database, migrations, demo data, then the app in production mode.
+"""`make run`: embedded database, migrations, demo data (local mode only), then the app's production build.
 
 Ctrl-C (or SIGTERM) stops the app's whole process group and then the embedded
 database. A database left running by a killed earlier run is simply reused.
@@ -105,13 +105,17 @@ def stop_leftover_app() -> None:
 
 
 def prepare_database() -> None:
+    """Migrations; then the demo workspace, but only in local mode (production starts with no accounts)."""
     from backend.cli import migrate_cmd
 
     if migrate_cmd.main() != 0:
         raise SystemExit(1)
     from backend.cli import seed
 
-    seed.seed_if_fresh()
+    if get_settings().is_production:
+        seed.explain_first_owner()
+    else:
+        seed.seed_if_fresh()
 
 
 def _stop_like_ctrl_c(*_: object) -> None:

@@ -95,17 +95,6 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_COST)).decode()
 
 
-def is_fresh(conn: psycopg.Connection) -> bool:
-    """True when the database has no user at all (a brand-new local database)."""
-    return conn.execute("select not exists (select 1 from public.users)").fetchone()[0]
-
-
-def is_seeded(conn: psycopg.Connection) -> bool:
-    return conn.execute(
-        "select exists (select 1 from public.users where email = %s)", (MARKER_EMAIL,)
-    ).fetchone()[0]
-
-
 def _act_as(conn: psycopg.Connection, user_id: UUID) -> None:
     conn.execute("select set_config('app.user_id', %s, true)", (str(user_id),))
 
@@ -176,8 +165,22 @@ def _seed_org(conn: psycopg.Connection, slug: str, spec: dict[str, Any], users: 
             )
 
 
+class DemoRefused(SystemExit):
+    """The demo workspace, with its published password, never goes into a production database."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "seed: the demo workspace is for local mode only (SKOPX_ENV=local); "
+            "in production create the first owner with `python -m backend.cli.create_owner`."
+        )
+
+
 def seed(admin_url: str, *, only_if_fresh: bool = False) -> bool:
     """Load the demo workspace; False when it was already there (or the database is not fresh)."""
+    from backend.config import get_settings
+
+    if get_settings().is_production:
+        raise DemoRefused()
     with psycopg.connect(admin_url, row_factory=dict_row) as conn:
         fresh, seeded = (
             conn.execute(
@@ -211,6 +214,17 @@ def seed_if_fresh() -> bool:
     if loaded:
         _announce(loaded)
     return loaded
+
+
+def explain_first_owner() -> None:
+    """Production start: no demo data; when there is no account yet, say how to make the first one."""
+    with psycopg.connect(_admin_url(migrate_first=False)) as conn:
+        empty = conn.execute("select not exists (select 1 from public.users)").fetchone()[0]
+    if empty:
+        print(
+            "No accounts yet. Create the first owner with `python -m backend.cli.create_owner` "
+            "(it asks for the password), or sign up in the browser."
+        )
 
 
 def _announce(loaded: bool) -> None:
