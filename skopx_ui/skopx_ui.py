@@ -13,6 +13,7 @@ from skopx_ui.pages import (
     register_public,
     register_work,
 )
+from state.session_binding import SessionBinding
 
 configure_logging(get_settings())  # settings also fail hard here on unusable configuration
 
@@ -21,5 +22,6 @@ app = rx.App(
     head_components=[rx.el.script(src="/forms.js", defer=True)],
     stylesheets=["/skopx.css"],
 )
+app.add_middleware(SessionBinding(), index=0)
 for register in (register_public, register_accounts, register_api_keys, register_work, register_billing):
     register.register(app)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from backend.errors import AppError
 from backend.services import accounts, profile, sessions
 from state import routes
-from state.base import AppState
+from state.base import AppState, guarded
 from state.confirm import TypedConfirmation
 
 PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 
 
 class AccountState(TypedConfirmation, AppState):
+    billing_exempt: ClassVar[bool] = True
     loaded: bool = False
     other_sessions: int = 0
     name_error: str = ""
@@ -30,6 +33,7 @@ class AccountState(TypedConfirmation, AppState):
         return bool(self.user_email) and self.delete_typed.strip().lower() == self.user_email
 
     @rx.event
+    @guarded
     async def load(self):
         if not self.authenticated:
             return

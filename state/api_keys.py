@@ -16,7 +16,7 @@ import reflex as rx
 
 from backend.errors import AppError, Unauthenticated
 from backend.services import api_keys, sessions
-from state.base import AppState
+from state.base import AppState, guarded
 
 log = logging.getLogger("skopx.state")
 
@@ -62,6 +62,7 @@ class ApiKeysState(AppState):
         return user.user_id
 
     @rx.event
+    @guarded
     async def load(self):
         """on_load after `guard`, which has just verified the session and set `_user_id`."""
         self._clear_messages()

@@ -1,14 +1,19 @@
 """AppState: who is signed in, in which organization, and the one place errors become toasts.
 
-Identity lives in backend-only vars (underscore prefix, never sent to the browser). Every
-protected page calls `guard` on load; every mutating handler calls `_context()`, which
-re-reads the session and membership from the database.
+Identity lives in backend-only vars (underscore prefix, never sent to the browser). The loader of
+every protected page is wrapped in `guarded`, so the session and the subscription are checked before
+it runs and it doesn't run at all when they refuse; every handler calls `_context()`, which re-reads
+the session and membership from the database and refuses an organization that may not work.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -21,6 +26,9 @@ log = logging.getLogger("skopx.state")
 
 
 class AppState(rx.State):
+    # Pages that must stay usable while an organization's subscription is inactive set this.
+    billing_exempt: ClassVar[bool] = False
+    _session_fingerprint: str = ""  # whose state this is (state/session_binding.py)
     _user_id: str = ""
     user_name: str = ""
     user_email: str = ""
@@ -68,9 +76,8 @@ class AppState(rx.State):
         self.authenticated = True
         return membership is not None
 
-    @rx.event
-    async def guard(self):
-        """on_load of every protected page: verify the session against the database."""
+    async def _admit(self) -> tuple[bool, Any]:
+        """The guard of every protected page: (admitted, what to send instead of the page's data)."""
         has_cookie = sessions.session_token_from_cookie_header(self.router.headers.cookie) is not None
         try:
             await self._load_identity()
@@ -78,13 +85,13 @@ class AppState(rx.State):
                 org_id=self.current_org_id, role=self.role, path=self.router.url.path
             )
         except Unauthenticated:
-            return self._sign_in_redirect("expired" if has_cookie else "required")
+            return False, self._sign_in_redirect("expired" if has_cookie else "required")
         except Exception as error:  # noqa: BLE001
-            return self._unexpected(error)
+            return False, self._unexpected(error)
         self.billing_banner = access.banner
         if access.redirect_to and access.redirect_to.rstrip("/") != self.router.url.path.rstrip("/"):
-            return rx.redirect(access.redirect_to)
-        return None
+            return False, rx.redirect(access.redirect_to)
+        return True, None
 
     def _toast(self, text: str, kind: str = "error") -> None:
         """Show a toast (rendered from state: server-sent toasts would need eval, which the CSP forbids)."""
@@ -110,8 +117,10 @@ class AppState(rx.State):
         return rx.redirect(self.router.url.path or routes.CHAT)
 
     async def _context(self) -> RequestContext:
-        """Fresh identity and role for a mutating handler (raises AppError subclasses)."""
-        return await sessions.current_context(self.router.headers.cookie, self.current_org_id)
+        """Fresh identity and role for a handler (raises AppError subclasses, BillingRequired included)."""
+        return await sessions.current_context(
+            self.router.headers.cookie, self.current_org_id, billing_exempt=self.billing_exempt
+        )
 
     def _fail(self, error: Exception):
         """Map any error from a handler to what the user should see."""
@@ -126,3 +135,31 @@ class AppState(rx.State):
         incident = uuid.uuid4().hex[:12]
         log.error("unexpected error %s in %s", incident, type(self).__name__, exc_info=error)
         self._toast(f"Something went wrong on our side (reference {incident}). Please try again.")
+
+
+def guarded(loader: Callable[..., Any]) -> Callable[..., Any]:
+    """A protected page's on_load: the guard first; the loader runs only when the guard admits.
+
+    One event instead of a chain, so a refused guard (sign-in or billing redirect) is the whole answer.
+    Works for loaders that return and for loaders that yield."""
+    if inspect.isasyncgenfunction(loader):
+
+        @functools.wraps(loader)
+        async def admitted_then_stream(self: AppState, *args: Any) -> AsyncIterator[Any]:
+            admitted, refusal = await self._admit()
+            if not admitted:
+                yield refusal
+                return
+            async for update in loader(self, *args):
+                yield update
+
+        return admitted_then_stream
+
+    @functools.wraps(loader)
+    async def admitted_then_load(self: AppState, *args: Any) -> Any:
+        admitted, refusal = await self._admit()
+        if not admitted:
+            return refusal
+        return await loader(self, *args)
+
+    return admitted_then_load

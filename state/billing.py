@@ -7,12 +7,14 @@ A Stripe failure leaves everything as it was and says so ("We couldn't reach bil
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from backend.billing import BillingUnavailable
 from backend.errors import AppError, Forbidden, Unauthenticated
 from backend.services import billing, billing_access
-from state.base import AppState
+from state.base import AppState, guarded
 
 CHECKOUT_NOTICES = {
     "success": ("success", "Thanks! Your payment went through and your subscription is active."),
@@ -26,15 +28,11 @@ STATUS_LABELS = {
     "canceled": "Cancelled",
     "pending": "No subscription",
 }
-INACTIVE_REASONS = {
-    "canceled": "This organization's subscription has been cancelled.",
-    "pending": "This organization doesn't have a subscription yet.",
-    "past_due": "A payment failed and the grace period for updating the payment details is over.",
-}
 LIVE = ("active", "trialing", "past_due")
 
 
 class BillingState(AppState):
+    billing_exempt: ClassVar[bool] = True
     loaded: bool = False
     allowed: bool = False
     configured: bool = True
@@ -79,6 +77,7 @@ class BillingState(AppState):
         self.seats_input = str(view.seats)
 
     @rx.event
+    @guarded
     async def load(self):
         """on_load after `guard`: owners and admins see billing; everyone else is refused."""
         self.loaded, self.busy, self.notice = False, "", ""
@@ -166,15 +165,14 @@ class PricingState(BillingState):
 class InactiveState(AppState):
     """The page members of a restricted organization are sent to."""
 
+    billing_exempt: ClassVar[bool] = True
     inactive_status: str = ""
     inactive_restricted: bool = True
+    inactive_reason: str = ""
     owners: list[str] = []
 
-    @rx.var
-    def inactive_reason(self) -> str:
-        return INACTIVE_REASONS.get(self.inactive_status, "")
-
     @rx.event
+    @guarded
     async def load_inactive(self):
         if not self.authenticated:
             return None
@@ -184,5 +182,6 @@ class InactiveState(AppState):
             return self._fail(error)
         self.inactive_status = summary.status
         self.inactive_restricted = summary.restricted
+        self.inactive_reason = summary.reason
         self.owners = list(summary.owners)
         return None

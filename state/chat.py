@@ -15,7 +15,7 @@ from backend.errors import NotFound
 from backend.services import chat as chat_service
 from backend.services import conversations, projects
 from state import routes
-from state.base import AppState
+from state.base import AppState, guarded
 
 
 @dataclasses.dataclass
@@ -103,6 +103,7 @@ class ChatState(AppState):
         self.list_loading = False
 
     @rx.event
+    @guarded
     async def load_index(self):
         self.conv_id, self.history, self.not_found, self.loading = "", [], False, False
         self.model_name, self.demo_model = chat_service.model_info()
@@ -115,6 +116,7 @@ class ChatState(AppState):
         return None
 
     @rx.event
+    @guarded
     async def load_conversation(self):
         from state.chat_stream import ChatTurnState
 

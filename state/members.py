@@ -13,7 +13,7 @@ import reflex as rx
 from backend.rbac import Role, can_assign_role, can_manage_member
 from backend.services import invitations, members
 from state import routes
-from state.base import AppState
+from state.base import AppState, guarded
 
 ROLES = ("owner", "admin", "member", "viewer")
 
@@ -68,6 +68,7 @@ class MembersState(AppState):
         return [r for r in ROLES if self.role and can_assign_role(self.role, r)]
 
     @rx.event
+    @guarded
     async def load(self):
         if not self.authenticated:
             return

@@ -7,7 +7,7 @@ import reflex as rx
 from backend.errors import AppError
 from backend.services import organizations
 from state import routes
-from state.base import AppState
+from state.base import AppState, guarded
 from state.confirm import TypedConfirmation
 
 
@@ -27,6 +27,7 @@ class OrganizationState(TypedConfirmation, AppState):
         return bool(self.org_name) and self.delete_typed.strip() == self.org_name
 
     @rx.event
+    @guarded
     async def load(self):
         if not self.authenticated:
             return

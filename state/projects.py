@@ -9,7 +9,7 @@ import reflex as rx
 from backend.errors import NotFound
 from backend.services import conversations, projects, tasks
 from state import routes
-from state.base import AppState
+from state.base import AppState, guarded
 from state.chat import ago, route_id
 
 
@@ -86,6 +86,7 @@ class ProjectsState(AppState):
         self.loading = False
 
     @rx.event
+    @guarded
     async def load(self):
         self.loading, self.create_open, self.rename_open, self.delete_open = True, False, False, False
         if not self.authenticated:
@@ -221,6 +222,7 @@ class ProjectDetailState(AppState):
         ]
 
     @rx.event
+    @guarded
     async def load(self):
         self.loading, self.not_found = True, False
         if not self.authenticated:

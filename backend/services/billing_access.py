@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from backend.config import Settings, get_settings
 from backend.db.session import service_session, tenant_session
+from backend.errors import Forbidden
 from backend.services.context import RequestContext
 
 GRACE_DAYS = 3
@@ -30,6 +31,26 @@ PRICING_PATH = "/pricing"
 INACTIVE_PATH = "/billing/inactive"
 ALWAYS_REACHABLE = frozenset({BILLING_PATH, PRICING_PATH, INACTIVE_PATH, "/settings/account", "/security"})
 FULL_ACCESS = frozenset({"active", "trialing"})
+PAUSED = "Skopx is paused for this organization."
+INACTIVE_REASONS = {
+    "canceled": "This organization's subscription has been cancelled.",
+    "pending": "This organization doesn't have a subscription yet.",
+    "past_due": "A payment failed and the grace period for updating the payment details is over.",
+}
+
+
+class BillingRequired(Forbidden):
+    """The organization may not work right now; `.detail` is the sentence its members see."""
+
+
+def paused_sentence(status: str, *, role: str) -> str:
+    """What a member of a restricted organization is told, on the page and for a refused action."""
+    who = (
+        "Open Billing to subscribe again."
+        if role == "owner"
+        else "Only the organization's owners can fix billing; ask one of them."
+    )
+    return " ".join(part for part in (PAUSED, INACTIVE_REASONS.get(status, ""), who) if part)
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,21 @@ async def billing_status(*, org_id: str) -> BillingStatus:
     return BillingStatus(row["status"], row["past_due_since"]) if row else BillingStatus()
 
 
+async def require_working(
+    *, org_id: str, role: str, settings: Settings | None = None, now: datetime | None = None
+) -> None:
+    """Refuse work for an organization whose subscription doesn't allow it (raises BillingRequired).
+
+    Every handler that reads or changes an organization's work goes through this, not only page loads,
+    so an event sent straight over the websocket meets the same paywall as a page."""
+    settings = settings or get_settings()
+    if not settings.billing_enabled or not org_id:
+        return
+    billing = await billing_status(org_id=org_id)
+    if is_restricted(billing, now=now or datetime.now(UTC)):
+        raise BillingRequired(paused_sentence(billing.status, role=role))
+
+
 async def access_for(
     *, org_id: str, role: str, path: str, settings: Settings | None = None, now: datetime | None = None
 ) -> Access:
@@ -113,6 +149,7 @@ async def access_for(
 class InactiveSummary:
     status: str
     restricted: bool
+    reason: str
     owners: tuple[str, ...]  # "Name (email)" of the people who can fix billing
 
 
@@ -134,5 +171,6 @@ async def inactive_summary(
     return InactiveSummary(
         status=billing.status,
         restricted=is_restricted(billing, now=now or datetime.now(UTC)),
+        reason=INACTIVE_REASONS.get(billing.status, ""),
         owners=tuple(f"{r['display_name']} ({r['email']})" for r in rows),
     )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
-from backend.auth.tokens import InvalidSessionToken, decode_session_token, session_cookie_name
+from backend.auth.tokens import (
+    InvalidSessionToken,
+    SessionClaims,
+    decode_session_token,
+    session_cookie_name,
+)
 from backend.config import get_settings
 from backend.db.session import tenant_session
 from backend.errors import Forbidden, Unauthenticated
 from backend.rbac import Role
+from backend.services import billing_access
 from backend.services.context import RequestContext
 
 SESSION_ENDED = "Your session has ended. Please sign in again."
@@ -43,22 +50,49 @@ def session_token_from_cookie_header(cookie_header: str | None) -> str | None:
     return None
 
 
-async def resolve_session(cookie_header: str | None) -> SessionUser:
-    """Raises Unauthenticated unless the token is authentic and its session live."""
+LIVE_SESSION = (
+    "select 1 from public.sessions where jti = %s and user_id = %s"
+    " and revoked_at is null and expires_at > now()"
+)
+
+
+def _claims(cookie_header: str | None) -> SessionClaims:
+    """The cookie's verified claims (raises Unauthenticated for a missing, forged or expired token)."""
     try:
-        claims = decode_session_token(
+        return decode_session_token(
             session_token_from_cookie_header(cookie_header), get_settings().session_secret
         )
     except InvalidSessionToken:
         raise Unauthenticated(SESSION_ENDED) from None
+
+
+def session_fingerprint(cookie_header: str | None) -> str:
+    """A hash naming the signed-in session the cookie carries; "" when there is none or it has expired.
+
+    Server-side state is bound to this value: when it changes, the state belongs to somebody else."""
+    try:
+        _claims(cookie_header)
+    except Unauthenticated:
+        return ""
+    return hashlib.sha256(session_token_from_cookie_header(cookie_header).encode()).hexdigest()
+
+
+async def live_session_fingerprint(cookie_header: str | None) -> str:
+    """`session_fingerprint`, and "" as well when the session was signed out or revoked in the database."""
+    fingerprint = session_fingerprint(cookie_header)
+    if not fingerprint:
+        return ""
+    claims = _claims(cookie_header)
     async with tenant_session(claims.user_id) as conn:
-        session = await (
-            await conn.execute(
-                "select 1 from public.sessions where jti = %s and user_id = %s"
-                " and revoked_at is null and expires_at > now()",
-                (claims.jti, claims.user_id),
-            )
-        ).fetchone()
+        live = await (await conn.execute(LIVE_SESSION, (claims.jti, claims.user_id))).fetchone()
+    return fingerprint if live else ""
+
+
+async def resolve_session(cookie_header: str | None) -> SessionUser:
+    """Raises Unauthenticated unless the token is authentic and its session live."""
+    claims = _claims(cookie_header)
+    async with tenant_session(claims.user_id) as conn:
+        session = await (await conn.execute(LIVE_SESSION, (claims.jti, claims.user_id))).fetchone()
         user = await (
             await conn.execute(
                 "select email, display_name from public.users where id = %s", (claims.user_id,)
@@ -83,10 +117,17 @@ async def resolve_session(cookie_header: str | None) -> SessionUser:
     )
 
 
-async def current_context(cookie_header: str | None, org_id: str | None) -> RequestContext:
-    """Re-read session and membership: a role change or removal applies to the very next action."""
+async def current_context(
+    cookie_header: str | None, org_id: str | None, *, billing_exempt: bool = False
+) -> RequestContext:
+    """Re-read session and membership: a role change or removal applies to the very next action.
+
+    An organization whose subscription doesn't allow work is refused here (BillingRequired), unless
+    the caller is one of the few places that must stay usable to fix it (billing, account settings)."""
     user = await resolve_session(cookie_header)
     membership = next((m for m in user.memberships if m.org_id == org_id), None)
     if membership is None:
         raise Forbidden("You are no longer a member of this organization. Reload to continue.")
+    if not billing_exempt:
+        await billing_access.require_working(org_id=membership.org_id, role=membership.role.value)
     return RequestContext(user_id=user.user_id, org_id=membership.org_id, role=membership.role)

@@ -6,7 +6,6 @@ from skopx_ui.pages import account, invite, members, organization
 from skopx_ui.pages.shell import protected
 from state import routes
 from state.account import AccountState
-from state.base import AppState
 from state.invite import InviteState
 from state.members import MembersState
 from state.organization import OrganizationState
@@ -24,19 +23,19 @@ def register(app: rx.App) -> None:
         _settings_page(account.content, "account_settings_page"),
         route=routes.ACCOUNT,
         title="Account settings — Skopx",
-        on_load=[AppState.guard, AccountState.load],
+        on_load=AccountState.load,
     )
     app.add_page(
         _settings_page(organization.content, "organization_settings_page"),
         route=routes.ORGANIZATION,
         title="Organization settings — Skopx",
-        on_load=[AppState.guard, OrganizationState.load],
+        on_load=OrganizationState.load,
     )
     app.add_page(
         _settings_page(members.content, "members_settings_page"),
         route=routes.MEMBERS,
         title="Members — Skopx",
-        on_load=[AppState.guard, MembersState.load],
+        on_load=MembersState.load,
     )
     app.add_page(
         invite.page, route=routes.INVITE, title="Join an organization — Skopx", on_load=InviteState.load

@@ -6,7 +6,6 @@ from skopx_ui.pages import api_keys
 from skopx_ui.pages.shell import protected
 from state import routes
 from state.api_keys import ApiKeysState
-from state.base import AppState
 
 
 def register(app: rx.App) -> None:
@@ -17,5 +16,5 @@ def register(app: rx.App) -> None:
         page,
         route=routes.API_KEYS,
         title="API keys — Skopx",
-        on_load=[AppState.guard, ApiKeysState.load],
+        on_load=ApiKeysState.load,
     )

@@ -5,7 +5,6 @@ import reflex as rx
 from skopx_ui.pages import billing, billing_inactive, pricing
 from skopx_ui.pages.shell import protected
 from state import routes
-from state.base import AppState
 from state.billing import BillingState, InactiveState, PricingState
 
 BILLING_INACTIVE = "/billing/inactive"
@@ -19,11 +18,11 @@ def register(app: rx.App) -> None:
         protected(billing.content, active="billing"),
         route=routes.BILLING,
         title="Billing — Skopx",
-        on_load=[AppState.guard, BillingState.load],
+        on_load=BillingState.load,
     )
     app.add_page(
         protected(billing_inactive.content, active="inactive"),
         route=BILLING_INACTIVE,
         title="Subscription inactive — Skopx",
-        on_load=[AppState.guard, InactiveState.load_inactive],
+        on_load=InactiveState.load_inactive,
     )

@@ -24,11 +24,13 @@ from tests.e2e_support import (  # noqa: F401 - fixtures used by the tests
     console,
     serve_app,
 )
+from tests.fakes.anthropic_server import start_fake_anthropic
 from tests.fakes.stripe_server import start_fake_stripe
 
 E2E_BILLING_PORT = int(os.environ.get("SKOPX_E2E_BILLING_PORT", "3112"))
 STRIPE_KEY = "sk_test_e2e_billing"
 WEBHOOK_SECRET = "whsec_e2e_billing_secret"
+SERVER_ANTHROPIC_KEY = "sk-ant-billing-server-key-000000000000000000"
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +43,20 @@ def fake_stripe() -> Iterator:
 
 
 @pytest.fixture(scope="session")
-def app_url(migrated_database, fake_stripe) -> Iterator[str]:
+def fake_anthropic() -> Iterator:
+    """Claude for this app instance, paid by the server's key: it counts every request it gets."""
+    with start_fake_anthropic(valid_keys=(SERVER_ANTHROPIC_KEY,)) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def app_url(migrated_database, fake_stripe, fake_anthropic) -> Iterator[str]:
     env = {
         "STRIPE_SECRET_KEY": STRIPE_KEY,
         "STRIPE_API_BASE": fake_stripe.base_url,
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "ANTHROPIC_BASE_URL": fake_anthropic.base_url,
+        "ANTHROPIC_API_KEY": SERVER_ANTHROPIC_KEY,
     }
     yield from serve_app(E2E_BILLING_PORT, env, "e2e-billing-server.log")
 

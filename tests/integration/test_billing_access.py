@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backend.config import get_settings
-from backend.services.billing_access import Access, access_for
+from backend.services.billing_access import Access, BillingRequired, access_for, require_working
 
 ROLES = ("owner", "admin", "member", "viewer")
 PROTECTED = ("/chat", "/projects", "/settings/members")
@@ -116,3 +116,27 @@ async def test_the_grace_period_counts_down_from_when_it_became_past_due(orgs):
         org_id=org, role="member", path="/chat", settings=ON, now=NOW + timedelta(hours=61)
     )
     assert late.redirect_to == "/billing/inactive"
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+async def test_work_is_refused_exactly_where_pages_redirect(orgs, case, role):
+    """The check every handler makes agrees with the page rule, whatever the role."""
+    _, _, landing, _ = CASES[case]
+    if landing[role] is None:
+        await require_working(org_id=orgs[case], role=role, settings=ON, now=NOW)
+        return
+    with pytest.raises(BillingRequired) as refused:
+        await require_working(org_id=orgs[case], role=role, settings=ON, now=NOW)
+    assert refused.value.detail.startswith("Skopx is paused for this organization.")
+    assert refused.value.status_code == 403
+    if role == "owner":
+        assert "Open Billing" in refused.value.detail
+    else:
+        assert "ask one of them" in refused.value.detail
+
+
+@pytest.mark.parametrize("case", CASES)
+async def test_billing_off_lets_every_org_work(orgs, case):
+    for role in ROLES:
+        await require_working(org_id=orgs[case], role=role, settings=OFF, now=NOW)
