@@ -68,6 +68,8 @@ def security_headers() -> tuple[tuple[bytes, bytes], ...]:
         "permissions-policy": "camera=(), microphone=(self), geolocation=(self)",
         "cross-origin-opener-policy": "same-origin",
         "cross-origin-resource-policy": "same-origin",
+        # The HTTP server names itself (and so its version's known flaws) unless the app sets this.
+        "server": "skopx",
     }
     return tuple((k.encode(), v.encode()) for k, v in headers.items())
 
