@@ -79,7 +79,7 @@ e2e: setup browser
 	$(PY) -m pytest tests/e2e
 	$(PY) -m pytest tests/e2e_billing
 
-bench: setup ## Performance budgets (not tests)
+bench: setup browser ## Performance budgets (not tests; the stream bench drives Chromium)
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) bench/crypto.py
 	$(PY) bench/rls.py
