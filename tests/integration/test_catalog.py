@@ -15,6 +15,7 @@ DEFINER_ALLOWLIST = {
     "audit_logs_immutable",
     "verify_audit_chain",
     "guard_last_owner",
+    "lock_organization_ownership",
     "signup",
     "create_organization",
     "accept_invitation",
