@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 
 from backend.errors import Invalid
+from backend.text import clean_line
 
 MAX_INPUT_LENGTH = 320
 
@@ -15,7 +16,7 @@ def normalize_email(value: str | None) -> str:
     The domain is normalised by email-validator; the whole address is then lower-cased,
     because people type their address in varying case and expect it to be the same account.
     """
-    candidate = (value or "").strip()
+    candidate = clean_line(value, label="the email address", field="email", min_len=0)
     if not candidate:
         raise Invalid("Enter your email address.", field="email")
     if len(candidate) > MAX_INPUT_LENGTH:

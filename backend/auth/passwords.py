@@ -52,12 +52,21 @@ TOO_LONG_MESSAGE = (
 )
 
 
+BROKEN_CHARACTER = (
+    "Your password contains a broken character (half of an emoji or symbol). Type it again without it."
+)
+
+
 def _normalized(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def _encoded(password: str) -> bytes:
-    return _normalized(password).encode("utf-8")
+def _encoded(password: str, *, field: str = "password") -> bytes:
+    """UTF-8 of the NFC form; a lone surrogate (no UTF-8 exists for it) is refused, not a crash."""
+    try:
+        return _normalized(password).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(BROKEN_CHARACTER, field=field) from None
 
 
 def policy_checklist(password: str) -> list[tuple[str, str, bool]]:
@@ -76,6 +85,7 @@ def password_problems(password: str) -> list[str]:
 
 def require_valid_password(password: str, *, field: str = "password") -> None:
     """Raise Invalid with a sentence listing what is missing (never the password itself)."""
+    _encoded(password, field=field)
     problems = password_problems(password)
     if not problems:
         return

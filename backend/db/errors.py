@@ -23,6 +23,10 @@ NOT_SIGNED_IN = "SX004"
 
 FORBIDDEN = "You don't have permission to do that."
 NOT_FOUND = "We couldn't find that. It may have been deleted, or you may not have access to it."
+UNSTORABLE_TEXT = (
+    "One of the values contains a character that can't be stored (such as a control character). "
+    "Remove it and try again."
+)
 
 UNIQUE_SENTENCES: dict[str, tuple[str | None, str]] = {
     "users_email_key": ("email", "An account with this email address already exists."),
@@ -72,6 +76,15 @@ def _constraint(error: psycopg.Error) -> str:
     return (error.diag.constraint_name or "") if error.diag else ""
 
 
+def _unstorable_text(error: psycopg.Error) -> bool:
+    """NUL, or bytes invalid in the database's encoding. psycopg refuses NUL in a text parameter itself,
+    before sending, with a DataError that has no SQLSTATE; its other client-side DataErrors (mostly
+    about parsing results) stay unexpected."""
+    if isinstance(error, pg.CharacterNotInRepertoire | pg.UntranslatableCharacter):
+        return True
+    return isinstance(error, psycopg.DataError) and error.sqlstate is None and "NUL" in str(error)
+
+
 def translate(
     error: psycopg.Error, *, forbidden: str | None = None, not_found: str | None = None
 ) -> AppError | None:
@@ -96,6 +109,8 @@ def translate(
     if isinstance(error, pg.NotNullViolation):
         column = error.diag.column_name if error.diag else None
         return Invalid("Please fill in every required field.", field=column)
+    if _unstorable_text(error):
+        return Invalid(UNSTORABLE_TEXT)
     if isinstance(error, pg.StringDataRightTruncation | pg.NumericValueOutOfRange):
         return Invalid("One of the values is too long or too large.")
     return None

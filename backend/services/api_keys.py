@@ -22,6 +22,7 @@ from backend.db.session import service_session
 from backend.errors import AppError, Invalid, Unavailable
 from backend.llm.errors import LLMError
 from backend.llm.verify import verify_api_key
+from backend.text import clean_line
 
 log = logging.getLogger("skopx.api_keys")
 
@@ -113,7 +114,7 @@ _RETURNING = " returning id, provider, key_last4, created_at, updated_at"
 
 async def save_anthropic_key(*, user_id: str, api_key: str, verify: bool) -> SaveResult:
     """Validate (and optionally verify), encrypt and store the user's key, replacing any previous one."""
-    key = validate_anthropic_key(api_key)
+    key = validate_anthropic_key(clean_line(api_key, label="the API key", field="api_key", min_len=0))
     if verify:
         await _verify(key)
     last4 = key[-VISIBLE_SUFFIX:]

@@ -15,11 +15,12 @@ from psycopg import AsyncConnection
 
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
-from backend.errors import Forbidden, Invalid
+from backend.errors import Forbidden
 from backend.llm.titles import DEFAULT_TITLE
 from backend.rbac import Role, at_least
 from backend.services.context import RequestContext
 from backend.services.projects import may_edit, parse_id, require_active
+from backend.text import clean_line
 
 TITLE_MAX = 200
 MESSAGE_LIMIT = 500
@@ -53,10 +54,13 @@ class Message:
 
 
 def clean_title(title: str | None) -> str:
-    cleaned = " ".join((title or "").split())
-    if not 1 <= len(cleaned) <= TITLE_MAX:
-        raise Invalid(f"Give the conversation a title of 1–{TITLE_MAX} characters.", field="title")
-    return cleaned
+    return clean_line(
+        title,
+        label="the conversation title",
+        field="title",
+        max_len=TITLE_MAX,
+        length_error=f"Give the conversation a title of 1–{TITLE_MAX} characters.",
+    )
 
 
 _SELECT = """

@@ -9,6 +9,7 @@ the invitation was sent to the signed-in user's email address.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 INVITATION_TTL = timedelta(days=7)
 MAX_TOKEN_LENGTH = 200
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # secrets.token_urlsafe's alphabet
 INVALID_LINK = (
     "This invitation link is invalid, has expired or has already been used. "
     "Ask the person who invited you for a new link."
@@ -166,7 +168,7 @@ async def revoke_invitation(*, ctx: RequestContext, invitation_id: str) -> str:
 async def accept_invitation(*, user_id: str, token: str) -> AcceptedInvitation:
     """Join the invitation's organization as the signed-in user (who must own the invited address)."""
     token = (token or "").strip()
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    if len(token) > MAX_TOKEN_LENGTH or not _TOKEN.fullmatch(token):
         raise NotFound(INVALID_LINK)
     try:
         async with tenant_session(user_id) as conn:

@@ -16,6 +16,7 @@ from backend.db.session import tenant_session
 from backend.errors import Invalid
 from backend.rbac import Role
 from backend.services.context import RequestContext
+from backend.text import clean_line
 
 GONE = "This organization no longer exists, or you are no longer a member of it. Reload the page."
 
@@ -30,10 +31,13 @@ class OrganizationView:
 
 
 def clean_organization_name(name: str | None, *, field: str = "name") -> str:
-    cleaned = " ".join((name or "").split())
-    if not 1 <= len(cleaned) <= 100:
-        raise Invalid("Enter an organization name of 1 to 100 characters.", field=field)
-    return cleaned
+    return clean_line(
+        name,
+        label="the organization name",
+        field=field,
+        max_len=100,
+        length_error="Enter an organization name of 1 to 100 characters.",
+    )
 
 
 def slug_for(name: str) -> str:
@@ -78,7 +82,8 @@ async def delete_organization(*, ctx: RequestContext, confirm_name: str) -> str:
             ).fetchone(),
             not_found=GONE,
         )
-        if (confirm_name or "").strip() != row["name"]:
+        typed = clean_line(confirm_name, label="the confirmation", field="confirm_name", min_len=0)
+        if typed != row["name"]:
             raise Invalid(
                 f"To confirm, type the organization name exactly as shown: {row['name']}",
                 field="confirm_name",

@@ -18,6 +18,7 @@ from backend.db.session import tenant_session
 from backend.errors import Forbidden, Invalid, NotFound
 from backend.rbac import Role, at_least
 from backend.services.context import RequestContext
+from backend.text import clean_line, clean_text
 
 NAME_MAX = 100
 DESCRIPTION_MAX = 2000
@@ -64,17 +65,23 @@ def may_edit(ctx: RequestContext, created_by: str | None) -> bool:
 
 
 def clean_name(name: str | None) -> str:
-    cleaned = " ".join((name or "").split())
-    if not 1 <= len(cleaned) <= NAME_MAX:
-        raise Invalid(f"Give the project a name of 1–{NAME_MAX} characters.", field="name")
-    return cleaned
+    return clean_line(
+        name,
+        label="the project name",
+        field="name",
+        max_len=NAME_MAX,
+        length_error=f"Give the project a name of 1–{NAME_MAX} characters.",
+    )
 
 
 def clean_description(description: str | None) -> str:
-    cleaned = (description or "").strip()
-    if len(cleaned) > DESCRIPTION_MAX:
-        raise Invalid(f"Keep the description under {DESCRIPTION_MAX:,} characters.", field="description")
-    return cleaned
+    return clean_text(
+        description,
+        label="the description",
+        field="description",
+        max_len=DESCRIPTION_MAX,
+        length_error=f"Keep the description under {DESCRIPTION_MAX:,} characters.",
+    )
 
 
 def clean_visibility(visibility: str | None) -> str:
@@ -128,7 +135,7 @@ async def list_projects(
     params: dict[str, object] = {"org": ctx.org_id}
     if not include_archived:
         query += " and p.status = 'active'"
-    if term := " ".join((search or "").split())[:NAME_MAX]:
+    if term := clean_line(search, label="the search", field="search", min_len=0)[:NAME_MAX]:
         query += " and p.name ilike %(term)s"
         params["term"] = _like(term)
     query += " order by last_activity desc, p.name limit 500"

@@ -10,6 +10,7 @@ from backend.errors import Forbidden, Invalid
 from backend.rbac import Role
 from backend.services.context import RequestContext
 from backend.services.projects import fetch_project, may_edit, parse_id, require_active
+from backend.text import clean_line
 
 TITLE_MAX = 300
 STATUSES = ("todo", "doing", "done")
@@ -33,10 +34,13 @@ class Task:
 
 
 def clean_title(title: str | None) -> str:
-    cleaned = " ".join((title or "").split())
-    if not 1 <= len(cleaned) <= TITLE_MAX:
-        raise Invalid(f"Give the task a title of 1–{TITLE_MAX} characters.", field="title")
-    return cleaned
+    return clean_line(
+        title,
+        label="the task title",
+        field="title",
+        max_len=TITLE_MAX,
+        length_error=f"Give the task a title of 1–{TITLE_MAX} characters.",
+    )
 
 
 def clean_status(status: str | None) -> str:

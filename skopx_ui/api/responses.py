@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -13,6 +15,9 @@ from backend.errors import AppError, RateLimited
 
 log = logging.getLogger("skopx.api")
 
+MAX_BODY_BYTES = 1024 * 1024
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 
 def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "") or request.headers.get(
@@ -20,14 +25,31 @@ def wants_json(request: Request) -> bool:
     ).startswith("application/json")
 
 
+async def _json_body(request: Request) -> object:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return json.loads(body)
+
+
+def _decoded(value: str) -> str:
+    # JSON's \ud800 escapes give lone surrogates, which no UTF-8 encoder (rate-limit keys, redirect
+    # URLs, the database driver) accepts; they become U+FFFD, as invalid UTF-8 in a form does.
+    return _SURROGATE.sub("\ufffd", value)
+
+
 async def read_form(request: Request) -> dict[str, str]:
-    """Form or JSON body as a flat dict of strings; anything unparseable is empty."""
+    """Form or JSON body as a flat dict of strings. Never raises: an unparseable body, or a JSON body
+    over 1 MiB (Starlette's limit for one form field), is empty; non-text JSON values are absent."""
     try:
         if request.headers.get("content-type", "").startswith("application/json"):
-            body = await request.json()
-            return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
-        form = await request.form()
-        return {k: v for k, v in form.items() if isinstance(v, str)}
+            body = await _json_body(request)
+            items = body.items() if isinstance(body, dict) else ()
+        else:
+            items = (await request.form()).items()
+        return {_decoded(k): _decoded(v) for k, v in items if isinstance(v, str)}
     except Exception:  # noqa: BLE001 - malformed bodies are bad input, not server errors
         return {}
 
