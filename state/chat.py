@@ -124,7 +124,7 @@ class ChatState(AppState):
         self.conv_id = route_id(self.router.url.path)
         self.model_name, self.demo_model = chat_service.model_info()
         turn = await self.get_state(ChatTurnState)
-        turn.reset_for(self.conv_id)
+        turn._reset_for(self.conv_id)
         if not self.authenticated:
             return None
         try:

@@ -1,4 +1,4 @@
-"""The turn in progress, kept apart from the message history (ARCHITECTURE §6).
+"""The turn in progress, kept apart from the message history.
 
 - `ChatStreamState.text` is the only var that changes while a reply streams: only the streaming
   bubble reads it, so earlier messages are never re-rendered or re-parsed per token.
@@ -9,6 +9,10 @@
 
 Stop sets an event the streaming task waits on; the task cancels its model stream (closing the
 HTTP request) and stores the partial reply as `stopped`.
+
+The reply's row is saved every few seconds by a task of its own (`save_while_streaming`); nothing on
+the per-token path touches the database. If the database can't be reached at the end, the reply
+stays on screen as interrupted and is stored once the database is back.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from backend.errors import AppError, RateLimited
 from backend.llm import LLMError
 from backend.services import chat as chat_service
 from backend.services import sessions
+from backend.services.chat_reply import ReplyNotSaved
 from state.base import AppState
 from state.chat import ChatState, MessageView, message_view
 
@@ -53,9 +58,10 @@ class ChatTurnState(AppState):
     can_retry: bool = False
     rate_notice: str = ""
 
-    def reset_for(self, conversation_id: str) -> None:
+    def _reset_for(self, conversation_id: str) -> None:
         """A (re)loaded conversation's history holds every stored message: start `recent` afresh.
-        A reply still streaming for it (e.g. across a reload) is appended when it finishes."""
+        A reply still streaming for it (e.g. across a reload) was loaded as its partial row, which the
+        finished reply replaces."""
         self.recent, self.rate_notice, self.can_retry = [], "", False
         if self.turn_conv_id != conversation_id:
             self.error = ""
@@ -88,6 +94,7 @@ class ChatTurnState(AppState):
             conversation_id = chat.conv_id
             cookie, org_id, peer, headers = self._client()
             token = self.router.session.client_token
+            bound = self._session_fingerprint
             self.generating, self.turn_conv_id = True, conversation_id
             self.error, self.rate_notice, self.can_retry = "", "", False
         try:
@@ -122,10 +129,12 @@ class ChatTurnState(AppState):
                 (await self.get_state(ChatState))._retitle(turn.title)
         if text is not None:
             yield rx.set_value(COMPOSER_ID, "")
-        async for update in self._stream(ctx, turn, token):
+        async for update in self._stream(ctx, turn, token, bound):
             yield update
 
-    async def _stream(self, ctx, turn: chat_service.Turn, token: str):
+    async def _stream(self, ctx, turn: chat_service.Turn, token: str, bound: str):
+        """Streams into the tab while it still belongs to the session that asked (`bound`): after a
+        sign-out the reply is stopped and saved, and nothing more reaches whoever holds the tab."""
         parts: list[str] = []
         arrived, stop = asyncio.Event(), asyncio.Event()
         _stops[token] = stop
@@ -137,6 +146,7 @@ class ChatTurnState(AppState):
 
         producer = asyncio.create_task(pump())
         stopper = asyncio.create_task(stop.wait())
+        saver = chat_service.save_while_streaming(ctx, turn, parts)
         status, failure = "complete", None
         try:
             while True:
@@ -149,6 +159,9 @@ class ChatTurnState(AppState):
                 if arrived.is_set():
                     arrived.clear()
                     async with self:
+                        if self._session_fingerprint != bound:
+                            status = "stopped"
+                            break
                         (await self.get_state(ChatStreamState)).text = "".join(parts)
                 if producer.done():
                     break
@@ -161,31 +174,78 @@ class ChatTurnState(AppState):
                 task.cancel()
                 with suppress(asyncio.CancelledError, Exception):
                     await task
-        async for update in self._finish(ctx, turn, "".join(parts), status, failure):
+            await saver.stop()
+        async for update in self._finish(ctx, turn, "".join(parts), status, failure, bound):
             yield update
 
-    async def _finish(self, ctx, turn, text: str, status: str, failure: BaseException | None):
+    async def _finish(self, ctx, turn, text: str, status: str, failure: BaseException | None, bound: str):
         if status == "error" and text:
             text = text.rstrip()
-        stored, problem = None, None
+        stored, problem, unsaved = None, None, None
         try:
             stored = await chat_service.finish_turn(ctx=ctx, turn=turn, text=text, status=status)
+        except ReplyNotSaved as error:
+            unsaved = error
         except Exception as error:  # noqa: BLE001 - the reply is still shown; the toast says it wasn't saved
             problem = error
         if failure is not None and not isinstance(failure, AppError):
             log.error("chat stream failed", exc_info=failure)
+        notice = None
         async with self:
-            stream = await self.get_state(ChatStreamState)
-            if stored is not None:
-                self.recent = [*self.recent, message_view(stored)]
-            stream.text = ""
-            self.generating = False
-            if failure is not None:
-                detail = (
-                    failure.detail if isinstance(failure, AppError) else LLMError("connection_lost").detail
-                )
-                self.error = detail
-            self.can_retry = status != "complete" or failure is not None
-            notice = self._fail(problem) if problem is not None else None
+            shown = self._session_fingerprint == bound  # else the tab is somebody else's now
+            if shown:
+                stream = await self.get_state(ChatStreamState)
+                if stored is not None:
+                    await self._show(message_view(stored))
+                elif text and (unsaved is not None or problem is not None):
+                    await self._show(MessageView(turn.reply_id, "assistant", text, "interrupted"))
+                stream.text = ""
+                self.generating = False
+                if failure is not None:
+                    detail = (
+                        failure.detail
+                        if isinstance(failure, AppError)
+                        else LLMError("connection_lost").detail
+                    )
+                    self.error = detail
+                self.can_retry = status != "complete" or failure is not None or unsaved is not None
+                notice = self._fail(problem) if problem is not None else None
+                if unsaved is not None and text:
+                    self._toast(unsaved.detail)
         if notice is not None:
             yield notice
+        if unsaved is None:
+            return
+        if shown:
+            async for update in self._save_when_back(ctx, turn, text):
+                yield update
+        else:
+            with suppress(AppError):
+                await chat_service.save_when_back(ctx=ctx, turn=turn, text=text)
+
+    async def _save_when_back(self, ctx, turn, text: str):
+        """The database was unreachable at the end of the turn: keep trying (the reply is on screen)."""
+        try:
+            stored = await chat_service.save_when_back(ctx=ctx, turn=turn, text=text)
+        except AppError as error:
+            async with self:
+                notice = self._fail(error)
+            if notice is not None:
+                yield notice
+            return
+        if stored is not None:
+            async with self:
+                await self._show(message_view(stored))
+
+    async def _show(self, view: MessageView) -> None:
+        """Show the turn's reply if its conversation is open: in place of its row when already listed
+        (loaded by a reload during the stream, or shown before it was saved), else after `recent`."""
+        chat = await self.get_state(ChatState)
+        if chat.conv_id != self.turn_conv_id:
+            return
+        if any(m.id == view.id for m in chat.history):
+            chat.history = [view if m.id == view.id else m for m in chat.history]
+        elif any(m.id == view.id for m in self.recent):
+            self.recent = [view if m.id == view.id else m for m in self.recent]
+        else:
+            self.recent = [*self.recent, view]

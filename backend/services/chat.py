@@ -1,12 +1,16 @@
 """Chatting with Claude in a conversation: the three steps of one turn.
 
 1. `start_turn` checks the text and the user's right to post, resolves whose API key pays, and
-   stores the user's message (titling a new conversation from it) BEFORE the model is called; it
-   returns a `Turn` holding the history to send (within `settings.context_budget_tokens`).
-   `start_retry` prepares a new answer to the latest user message without storing anything.
-2. `stream_turn` yields the reply's text as it arrives (and records Anthropic's usage on the turn).
-3. `finish_turn` stores the assistant's reply with its status (`complete`, `stopped` after Stop,
-   `error` after a failure; partial text is kept) and a `usage_events` row saying whose key paid.
+   stores the user's message (titling a new conversation from it) BEFORE the model is called,
+   together with the reply's row, `streaming` and empty; it returns a `Turn` holding the history
+   to send (within `settings.context_budget_tokens`; `streaming` replies are never part of it).
+   `start_retry` prepares a new answer to the latest user message (storing only the reply's row).
+2. `stream_turn` yields the reply's text as it arrives (and records Anthropic's usage on the turn);
+   `save_while_streaming` keeps the reply's row up to date meanwhile (backend/services/chat_reply.py).
+3. `finish_turn` finishes the reply with its status (`complete`, `stopped` after Stop, `error` after
+   a failure; partial text is kept) and a `usage_events` row saying whose key paid. When the
+   database can't be reached it raises `ReplyNotSaved`: show the reply, then `save_when_back`
+   stores it as `interrupted` once the database answers again.
 
 The caller (a Reflex background task, a test, the benchmark) owns cancellation: Stop closes the
 stream and then calls `finish_turn(status="stopped")` with the text received so far.
@@ -26,8 +30,17 @@ from backend.llm.titles import DEFAULT_TITLE, title_from_first_message
 from backend.ratelimit import API, client_ip, client_key, get_async_limiter
 from backend.rbac import Role
 from backend.services.api_keys import resolve_anthropic_key
+from backend.services.chat_reply import (
+    ReplySaver,
+    Usage,
+    create_reply,
+    interrupt_abandoned,
+    store_reply,
+    store_reply_when_back,
+)
 from backend.services.context import RequestContext
 from backend.services.conversations import Conversation, Message, fetch_conversation, fetch_messages
+from backend.text import clean_line, clean_text, storable
 
 MAX_MESSAGE_CHARS = 32_000
 MAX_REPLY_TOKENS = 4096
@@ -36,6 +49,8 @@ HISTORY_FETCH_LIMIT = 400
 DEMO_API_KEY = "sk-ant-local-demo-model-key"
 CHAT_FORBIDDEN = "Only the person who started this conversation can send messages in it."
 ARCHIVED = "This project is archived. Unarchive it to continue the conversation."
+# How long the final write waits for a connection before the reply is shown as not saved yet.
+FINISH_WAIT_SECONDS = 5.0
 Status = Literal["complete", "stopped", "error"]
 
 
@@ -68,10 +83,11 @@ class Turn:
     user_message: Message | None = None  # None for a retry
     title: str | None = None  # set when this turn titled the conversation
     completion: Completion | None = None
+    reply_id: str = ""  # the assistant's row, `streaming` until the turn is finished
 
 
 def clean_message(text: str | None) -> str:
-    value = (text or "").strip()
+    value = clean_text(text, label="your message", field="message")
     if not value:
         raise Invalid("Type a message first.", field="message")
     if len(value) > MAX_MESSAGE_CHARS:
@@ -82,6 +98,12 @@ def clean_message(text: str | None) -> str:
             field="message",
         )
     return value
+
+
+def _title_from(message: str) -> str:
+    """The first message's title under the same rules as a typed title (it may carry bidi controls)."""
+    title = clean_line(title_from_first_message(message), label="the title", field="title", min_len=0)
+    return title or DEFAULT_TITLE
 
 
 async def check_rate(*, peer: str | None, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> int:
@@ -131,24 +153,27 @@ async def _prepare(ctx: RequestContext, conversation_id: str, text: str | None) 
                     (ctx.org_id, conversation.id),
                 )
             ).fetchone()
-            title = (
-                title_from_first_message(text)
-                if first["first"] and conversation.title == DEFAULT_TITLE
-                else None
-            )
+            title = _title_from(text) if first["first"] and conversation.title == DEFAULT_TITLE else None
             await conn.execute(
                 "update public.conversations set title = coalesce(%s, title), updated_at = now()"
                 " where organization_id = %s and id = %s",
                 (title, ctx.org_id, conversation.id),
             )
         messages = await fetch_messages(conn, ctx, conversation.id, limit=HISTORY_FETCH_LIMIT)
-    if text is None and (
-        not messages or (messages[-1].role == "assistant" and messages[-1].status == "complete")
-    ):
-        raise Invalid("The last reply is complete. Send a new message instead.")
-    history = assemble_history(messages, settings.context_budget_tokens)
-    if not history:
-        raise Invalid("There is no message to answer yet.")
+        # Replies still being written (in another tab) are neither history nor the latest message.
+        settled = [m for m in await interrupt_abandoned(conn, ctx, messages) if m.status != "streaming"]
+        refusal, reply_id = None, ""
+        history = assemble_history(settled, settings.context_budget_tokens)
+        if text is None and (
+            not settled or (settled[-1].role == "assistant" and settled[-1].status == "complete")
+        ):
+            refusal = "The last reply is complete. Send a new message instead."
+        elif not history:
+            refusal = "There is no message to answer yet."
+        else:
+            reply_id = await create_reply(conn, ctx, conversation)
+    if refusal:
+        raise Invalid(refusal)
     return Turn(
         conversation=conversation,
         history=history,
@@ -158,6 +183,7 @@ async def _prepare(ctx: RequestContext, conversation_id: str, text: str | None) 
         base_url=settings.anthropic_base_url,
         user_message=user_message,
         title=title,
+        reply_id=reply_id,
     )
 
 
@@ -187,51 +213,45 @@ async def stream_turn(turn: Turn) -> AsyncIterator[str]:
             turn.completion = event
 
 
+def save_while_streaming(ctx: RequestContext, turn: Turn, parts: list[str]) -> ReplySaver:
+    """Start saving the reply every few seconds from `parts`, the list the caller appends the streamed
+    text to; `await saver.stop()` before `finish_turn`."""
+    return ReplySaver(ctx, turn.reply_id, parts).start()
+
+
+def _usage(turn: Turn, text: str, status: str) -> Usage:
+    """Anthropic's own count once the reply completed; for a stopped or failed one (Anthropic still
+    bills what it generated) an estimate from the history and the partial text."""
+    completion = turn.completion if status in ("complete", "interrupted") else None
+    if completion:
+        return Usage(completion.model, completion.input_tokens, completion.output_tokens, turn.key_source)
+    input_tokens = sum(estimate_tokens(m["content"]) for m in turn.history)
+    return Usage(turn.model, input_tokens, estimate_tokens(text), turn.key_source)
+
+
 async def finish_turn(*, ctx: RequestContext, turn: Turn, text: str, status: Status) -> Message | None:
     """Store the reply and the usage in one transaction. Nothing is stored for a failure without text.
 
-    Usage is Anthropic's own count for a complete reply; for a stopped or failed one (Anthropic still
-    bills what it generated) it is estimated from the history and the partial text.
-    """
-    if status != "complete" and not text:
-        return None
-    completion = turn.completion if status == "complete" else None
-    model = completion.model if completion else turn.model
-    if completion:
-        input_tokens, output_tokens = completion.input_tokens, completion.output_tokens
-    else:
-        input_tokens = sum(estimate_tokens(m["content"]) for m in turn.history)
-        output_tokens = estimate_tokens(text)
-    conversation = turn.conversation
-    async with tenant_session(ctx.user_id) as conn:
-        row = await (
-            await conn.execute(
-                "insert into public.messages (organization_id, project_id, conversation_id, role, content, status,"
-                " model, input_tokens, output_tokens, created_by)"
-                " values (%s, %s, %s, 'assistant', %s, %s, %s, %s, %s, app.current_user_id())"
-                " returning id::text as id, role, content, status, created_at",
-                (
-                    ctx.org_id,
-                    conversation.project_id,
-                    conversation.id,
-                    text,
-                    status,
-                    model,
-                    input_tokens,
-                    output_tokens,
-                ),
-            )
-        ).fetchone()
-        await conn.execute(
-            "insert into public.usage_events (organization_id, user_id, conversation_id, model,"
-            " input_tokens, output_tokens, key_source) values (%s, app.current_user_id(), %s, %s, %s, %s, %s)",
-            (ctx.org_id, conversation.id, model, input_tokens, output_tokens, turn.key_source),
-        )
-        await conn.execute(
-            "update public.conversations set updated_at = now() where organization_id = %s and id = %s",
-            (ctx.org_id, conversation.id),
-        )
-    return Message(**row)
+    Raises `ReplyNotSaved` when the database can't be reached (then call `save_when_back`)."""
+    text = storable(text)
+    return await store_reply(
+        ctx,
+        turn.conversation,
+        turn.reply_id,
+        text=text,
+        status=status,
+        usage=_usage(turn, text, status),
+        timeout=FINISH_WAIT_SECONDS,
+    )
+
+
+async def save_when_back(*, ctx: RequestContext, turn: Turn, text: str) -> Message | None:
+    """After `ReplyNotSaved`: store the reply as `interrupted` with `text` (what was shown), retrying
+    for up to a minute; raises `ReplyNotSaved` if the database stays unreachable."""
+    text = storable(text)
+    return await store_reply_when_back(
+        ctx, turn.conversation, turn.reply_id, text=text, usage=_usage(turn, text, "interrupted")
+    )
 
 
 def model_info() -> tuple[str, bool]:

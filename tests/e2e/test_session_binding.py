@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import SERVER_ANTHROPIC_KEY
 from tests.e2e_support import sign_in
 from tests.reflex_socket import Handshake, HandshakeRecorder, ReflexSocket
 
@@ -38,6 +39,7 @@ def signed_out_handshake(page: Page, app_url: str) -> tuple[Handshake, str]:
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login"), timeout=20_000)
+    page.close()  # while a tab holds its token, a second socket presenting it is given a new one
     return handshake, path
 
 
@@ -53,3 +55,33 @@ def test_a_replayed_token_with_the_signed_out_cookie_gets_none_of_it_either(sign
     seen = replay(handshake, path, "198.51.100.33")
     assert seen
     assert [s for s in SECRETS if s in seen] == []
+
+
+def test_a_reply_streaming_at_sign_out_stops_reaching_the_tab(
+    page: Page, app_url: str, fake_anthropic
+) -> None:
+    """The stream outlives the page; once the tab's session ends it must not feed whoever holds the token."""
+    script = fake_anthropic.script
+    script.reset()
+    script.valid_keys = {SERVER_ANTHROPIC_KEY}
+    script.tokens_per_second = 8
+    words = [f"confidential{n:03d}" for n in range(200)]
+    script.add_replies(" ".join(words))
+    recorder = HandshakeRecorder(page)
+    try:
+        sign_in(page, app_url, "member@acme.test")
+        page.get_by_role("link", name="Launch checklist").first.click()
+        box = page.get_by_role("textbox", name="Message")
+        box.fill("Tell me something confidential, slowly.")
+        box.press("Enter")
+        expect(page.get_by_test_id("streaming-message")).to_contain_text(words[2], timeout=20_000)
+        handshake, path = recorder.latest(page, app_url), urlparse(page.url).path
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(r"/login"), timeout=20_000)
+        page.close()
+        seen = replay(handshake.without_cookie(), path, "198.51.100.34")
+    finally:
+        script.reset()
+        script.valid_keys = {SERVER_ANTHROPIC_KEY}
+    assert seen
+    assert [w for w in words if w in seen] == []

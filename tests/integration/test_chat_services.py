@@ -13,7 +13,7 @@ from backend.errors import Forbidden, Invalid, NotFound, RateLimited
 from backend.llm import LLMError, estimate_tokens
 from backend.llm.history import MESSAGE_OVERHEAD_TOKENS
 from backend.rbac import Role
-from backend.services import chat, conversations, projects, tasks
+from backend.services import chat, chat_reply, conversations, projects, tasks
 from backend.services.context import RequestContext
 from tests.fakes.anthropic_server import start_fake_anthropic
 from tests.integration.world import World
@@ -76,7 +76,10 @@ async def test_user_message_is_stored_before_the_model_is_called(world, llm, adm
     turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="What is Skopx?\nMore.")
     assert llm.script.requests == [], "the model must not be called before the message is stored"
     user = ("user", "What is Skopx?\nMore.", "complete")
-    assert [(r["role"], r["content"], r["status"]) for r in stored(admin, conversation.id)] == [user]
+    assert [(r["role"], r["content"], r["status"]) for r in stored(admin, conversation.id)] == [
+        user,
+        ("assistant", "", "streaming"),
+    ], "the reply's row is created with the turn, empty and streaming"
     assert turn.title == "What is Skopx?"
     reply = "".join([piece async for piece in chat.stream_turn(turn)])
     await chat.finish_turn(ctx=ctx, turn=turn, text=reply, status="complete")
@@ -297,3 +300,127 @@ async def test_message_limits_and_the_chat_rate_limit() -> None:
     with pytest.raises(RateLimited, match="You can send again in") as refused:
         await chat.check_rate(peer=peer, headers={})
     assert 0 < refused.value.retry_after <= 60
+
+
+def assistant_rows(admin: psycopg.Connection, conversation_id: str) -> list[dict]:
+    return admin.execute(
+        "select id::text as id, content, status from messages where conversation_id = %s and role = 'assistant'"
+        " order by created_at, id",
+        (conversation_id,),
+    ).fetchall()
+
+
+def usage_count(admin: psycopg.Connection, conversation_id: str) -> int:
+    return admin.execute(
+        "select count(*) as n from usage_events where conversation_id = %s", (conversation_id,)
+    ).fetchone()["n"]
+
+
+async def test_the_reply_is_saved_as_it_grows(world, llm, admin) -> None:
+    ctx = ctx_for(world, "member")
+    conversation = await new_conversation(ctx)
+    words = " ".join(f"w{i}" for i in range(30))
+    llm.script.add_replies(words)
+    llm.script.tokens_per_second = 30
+    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Slowly, please")
+    parts: list[str] = []
+    saver = chat_reply.ReplySaver(ctx, turn.reply_id, parts, every=0.2).start()
+    seen = []
+    async for piece in chat.stream_turn(turn):
+        parts.append(piece)
+        [row] = assistant_rows(admin, conversation.id)
+        seen.append((row["content"], row["status"]))
+    await saver.stop()
+    shown = "".join(parts)
+    saves = sorted({content for content, _ in seen}, key=len)
+    assert {status for _, status in seen} == {"streaming"}
+    assert len(saves) >= 3, f"the text should be saved several times while streaming, saw {saves}"
+    assert all(shown.startswith(content) for content in saves)
+    assert usage_count(admin, conversation.id) == 0, "usage is recorded once, when the reply is finished"
+    message = await chat.finish_turn(ctx=ctx, turn=turn, text=shown, status="complete")
+    assert message.id == turn.reply_id
+    assert [(r["content"], r["status"]) for r in assistant_rows(admin, conversation.id)] == [
+        (words, "complete")
+    ]
+    assert usage_count(admin, conversation.id) == 1
+
+
+async def test_a_repeated_final_write_stores_no_second_usage_row(world, llm, admin) -> None:
+    ctx = ctx_for(world, "member")
+    conversation = await new_conversation(ctx)
+    llm.script.add_replies("Once only.")
+    turn, reply = await run_turn(ctx, conversation.id, "Once?")
+    again = await chat.finish_turn(ctx=ctx, turn=turn, text=reply, status="complete")
+    late = await chat.save_when_back(ctx=ctx, turn=turn, text=reply)
+    assert (again.id, again.status, late.id, late.status) == (
+        turn.reply_id,
+        "complete",
+        turn.reply_id,
+        "complete",
+    )
+    assert [(r["content"], r["status"]) for r in assistant_rows(admin, conversation.id)] == [
+        ("Once only.", "complete")
+    ]
+    assert usage_count(admin, conversation.id) == 1
+
+
+async def test_a_reply_still_streaming_is_neither_history_nor_the_latest_message(world, llm, admin) -> None:
+    ctx = ctx_for(world, "member")
+    conversation = await new_conversation(ctx)
+    llm.script.add_replies("Settled answer.")
+    await run_turn(ctx, conversation.id, "First question")
+    other_tab = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Second question")
+    admin.execute("update messages set content = 'half of an ans' where id = %s", (other_tab.reply_id,))
+    third = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Third question")
+    assert third.history == [
+        {"role": "user", "content": "First question"},
+        {"role": "assistant", "content": "Settled answer."},
+        {"role": "user", "content": "Second question\n\nThird question"},
+    ]
+    assert [r["status"] for r in assistant_rows(admin, conversation.id)] == [
+        "complete",
+        "streaming",
+        "streaming",
+    ]
+    await chat.finish_turn(ctx=ctx, turn=third, text="", status="error")
+    retry = await chat.start_retry(ctx=ctx, conversation_id=conversation.id)
+    assert retry.history[-1] == {"role": "user", "content": "Second question\n\nThird question"}
+    assert [r["id"] for r in assistant_rows(admin, conversation.id)][1:] == [
+        other_tab.reply_id,
+        retry.reply_id,
+    ]
+
+
+async def test_replies_abandoned_while_streaming_become_interrupted_at_the_next_turn(
+    world, llm, admin
+) -> None:
+    ctx = ctx_for(world, "member")
+    conversation = await new_conversation(ctx)
+    first = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="One")
+    second = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Two")
+    live = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Three")
+    for started, seconds_ago in (
+        (first, chat_reply.ABANDONED_AFTER_SECONDS + 120),
+        (second, chat_reply.ABANDONED_AFTER_SECONDS + 60),
+        (live, chat_reply.ABANDONED_AFTER_SECONDS - 60),
+    ):
+        admin.execute(
+            "update messages set created_at = now() - make_interval(secs => %s) where id = any(%s::uuid[])",
+            (seconds_ago, [started.reply_id, started.user_message.id]),
+        )
+    admin.execute("update messages set content = 'Partial one' where id = %s", (first.reply_id,))
+    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Four")
+    rows = {r["id"]: (r["content"], r["status"]) for r in assistant_rows(admin, conversation.id)}
+    assert rows == {
+        first.reply_id: ("Partial one", "interrupted"),
+        live.reply_id: ("", "streaming"),
+        turn.reply_id: ("", "streaming"),
+    }, "an abandoned reply with text is interrupted, an empty one deleted, a recent one left alone"
+    assert turn.history == [
+        {"role": "user", "content": "One"},
+        {"role": "assistant", "content": "Partial one"},
+        {"role": "user", "content": "Two\n\nThree\n\nFour"},
+    ]
+    _, messages = await conversations.get_messages(ctx=ctx, conversation_id=conversation.id)
+    assert [m.status for m in messages if m.role == "assistant"] == ["interrupted", "streaming", "streaming"]
+    assert usage_count(admin, conversation.id) == 0

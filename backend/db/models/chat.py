@@ -15,7 +15,7 @@ from backend.db.models.common import (
 )
 
 MESSAGE_ROLES = ("user", "assistant")
-MESSAGE_STATUSES = ("streaming", "complete", "stopped", "error")
+MESSAGE_STATUSES = ("streaming", "complete", "stopped", "error", "interrupted")
 
 
 class ConversationBase(SQLModel):
