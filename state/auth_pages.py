@@ -19,7 +19,7 @@ NOTICES = {
 }
 SIGNUP_FIELD_ERRORS = {
     "name": "Enter your name (1–100 characters).",
-    "email": "Enter a valid email address that isn't already registered.",
+    "email": "Check the email address. If you already have an account with it, sign in instead.",
     "password": "Choose a password that meets every rule below.",
 }
 

@@ -8,6 +8,11 @@ attempt leaves the window). Its cost, one list of at most `limit` timestamps per
 is small for limits of 10 to 100. Refused attempts are not recorded, so hammering a
 closed door does not extend the wait.
 
+Count first: `hit` charges an attempt before the work it guards (a password check), and
+`refund` gives it back once that work succeeded. Any number of concurrent attempts then
+runs the work at most `limit` times per window, yet people who succeed never use up their
+budget. A hit on several keys (client and email) charges all of them or none (see `windows`).
+
 Storage: `memory://` by default (per process); Redis when REDIS_URL is set, so all
 workers and processes share one budget. Keys are hashed before storage. If Redis is
 unreachable the check fails closed with `Unavailable` rather than letting unlimited
@@ -36,6 +41,7 @@ from backend.config import Settings, get_settings
 from backend.errors import Unavailable
 from backend.ratelimit.decision import RateDecision, most_restrictive, seconds_until
 from backend.ratelimit.policies import Policy, storage_identifier
+from backend.ratelimit.windows import async_windows_for, windows_for
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +78,7 @@ def _storage_errors() -> Iterator[None]:
 def _identifiers(keys: Sequence[str]) -> list[str]:
     if not keys:
         raise ValueError("rate limiting needs at least one key")
-    return [storage_identifier(key) for key in keys]
+    return list(dict.fromkeys(storage_identifier(key) for key in keys))
 
 
 def _decision(policy: Policy, stats: WindowStats, *, allowed: bool, consumed: int = 0) -> RateDecision:
@@ -86,11 +92,20 @@ def _decision(policy: Policy, stats: WindowStats, *, allowed: bool, consumed: in
     )
 
 
-def _refusal_before_hit(policy: Policy, before: Sequence[WindowStats], cost: int) -> RateDecision | None:
-    # Check every key before consuming any: a client already refused on its email
-    # must not also burn its per-client budget (and vice versa).
-    refused = [_decision(policy, stats, allowed=False) for stats in before if stats.remaining < cost]
+def _refusal(policy: Policy, stats: Sequence[WindowStats], cost: int) -> RateDecision | None:
+    refused = [_decision(policy, s, allowed=False) for s in stats if s.remaining < cost]
     return most_restrictive(refused) if refused else None
+
+
+def _lost_race(policy: Policy, latest: Sequence[WindowStats], cost: int) -> RateDecision:
+    # A concurrent attempt took the last place between our check and our charge.
+    return _refusal(policy, latest, cost) or most_restrictive(
+        [_decision(policy, s, allowed=False) for s in latest]
+    )
+
+
+def _charged(policy: Policy, before: Sequence[WindowStats], cost: int) -> RateDecision:
+    return most_restrictive([_decision(policy, s, allowed=True, consumed=cost) for s in before])
 
 
 def _peek(policy: Policy, stats: Sequence[WindowStats]) -> RateDecision:
@@ -101,23 +116,30 @@ class RateLimiter:
     def __init__(self, storage_uri: str = "memory://") -> None:
         self._storage = storage_from_string(storage_uri, **_storage_options(storage_uri))
         self._strategy = MovingWindowRateLimiter(self._storage)
+        self._windows = windows_for(self._storage)
+
+    def _stats(self, policy: Policy, identifiers: Sequence[str]) -> list[WindowStats]:
+        return [self._strategy.get_window_stats(policy.item, i) for i in identifiers]
 
     def hit(self, policy: Policy, *keys: str, cost: int = 1) -> RateDecision:
-        """Count one attempt against every key; the most restrictive outcome is returned."""
+        """Count one attempt against every key, or against none when any key is refused;
+        the most restrictive outcome is returned. Refused attempts are not recorded."""
         identifiers = _identifiers(keys)
         with _storage_errors():
-            before = [self._strategy.get_window_stats(policy.item, i) for i in identifiers]
-            if refusal := _refusal_before_hit(policy, before, cost):
+            before = self._stats(policy, identifiers)
+            if refusal := _refusal(policy, before, cost):
                 return refusal
-            decisions = []
-            for identifier, stats in zip(identifiers, before, strict=True):
-                # Atomic per key; losing a race to a concurrent request is a refusal
-                # (keys already counted stay counted: errs on the strict side).
-                if not self._strategy.hit(policy.item, identifier, cost=cost):
-                    latest = self._strategy.get_window_stats(policy.item, identifier)
-                    return _decision(policy, latest, allowed=False)
-                decisions.append(_decision(policy, stats, allowed=True, consumed=cost))
-        return most_restrictive(decisions)
+            if not self._windows.acquire(policy.item, identifiers, cost):
+                return _lost_race(policy, self._stats(policy, identifiers), cost)
+        return _charged(policy, before, cost)
+
+    def refund(self, policy: Policy, *keys: str, cost: int = 1) -> RateDecision:
+        """Give back an allowed `hit` on the same keys (the guarded work succeeded); returns
+        the budget left afterwards. Only call it after a hit that was allowed."""
+        identifiers = _identifiers(keys)
+        with _storage_errors():
+            self._windows.refund(policy.item, identifiers, cost)
+            return _peek(policy, self._stats(policy, identifiers))
 
     def peek(self, policy: Policy, *keys: str) -> RateDecision:
         """The decision a hit would see, without counting anything."""
@@ -144,20 +166,26 @@ class AsyncRateLimiter:
         uri = storage_uri if storage_uri.startswith("async+") else f"async+{storage_uri}"
         self._storage = storage_from_string(uri, **_storage_options(uri))
         self._strategy = AsyncMovingWindow(self._storage)
+        self._windows = async_windows_for(self._storage)
+
+    async def _stats(self, policy: Policy, identifiers: Sequence[str]) -> list[WindowStats]:
+        return [await self._strategy.get_window_stats(policy.item, i) for i in identifiers]
 
     async def hit(self, policy: Policy, *keys: str, cost: int = 1) -> RateDecision:
         identifiers = _identifiers(keys)
         with _storage_errors():
-            before = [await self._strategy.get_window_stats(policy.item, i) for i in identifiers]
-            if refusal := _refusal_before_hit(policy, before, cost):
+            before = await self._stats(policy, identifiers)
+            if refusal := _refusal(policy, before, cost):
                 return refusal
-            decisions = []
-            for identifier, stats in zip(identifiers, before, strict=True):
-                if not await self._strategy.hit(policy.item, identifier, cost=cost):
-                    latest = await self._strategy.get_window_stats(policy.item, identifier)
-                    return _decision(policy, latest, allowed=False)
-                decisions.append(_decision(policy, stats, allowed=True, consumed=cost))
-        return most_restrictive(decisions)
+            if not await self._windows.acquire(policy.item, identifiers, cost):
+                return _lost_race(policy, await self._stats(policy, identifiers), cost)
+        return _charged(policy, before, cost)
+
+    async def refund(self, policy: Policy, *keys: str, cost: int = 1) -> RateDecision:
+        identifiers = _identifiers(keys)
+        with _storage_errors():
+            await self._windows.refund(policy.item, identifiers, cost)
+            return _peek(policy, await self._stats(policy, identifiers))
 
     async def peek(self, policy: Policy, *keys: str) -> RateDecision:
         identifiers = _identifiers(keys)

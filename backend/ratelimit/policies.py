@@ -34,10 +34,12 @@ def client_key(ip: str) -> str:
 
 
 def email_key(email: str) -> str:
-    """Key for an email, case-insensitive so "A@x.com" and "a@x.com" share one budget."""
+    """Key for an email address. Pass the canonical form accounts are looked up by, so that
+    every spelling of one address shares one budget; case and outer spaces are folded here too."""
     return f"email:{email.strip().lower()}"
 
 
 def storage_identifier(key: str) -> str:
     # Hashed so that stored keys carry no email address and no separator characters.
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a key built from raw input may hold a lone surrogate, which is still one key.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -26,8 +27,23 @@ from backend.db.session import service_session
 from backend.errors import Conflict, Invalid, Unauthenticated
 from backend.ratelimit import AUTH
 from backend.ratelimit import wait_message as ratelimit_wait_message
+from backend.text import clean_line
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
+# Full stops that IDNA, and so the account lookup, reads as "." in a domain.
+_IDNA_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+# Says no more than needed about whether the address has an account.
+EMAIL_NOT_AVAILABLE = "We couldn't create an account with this email address. If it's yours, sign in instead."
+
+
+def attempt_address(email: str) -> str:
+    """The address a sign-in or sign-up attempt is counted under: the one the account is looked up
+    by, so every spelling of one address shares a budget. Input that is not a valid address still
+    gets one form per spelling family (compatibility-normalised, case-folded)."""
+    try:
+        return normalize_email(email)
+    except Invalid:
+        return unicodedata.normalize("NFKC", email).translate(_IDNA_DOTS).casefold().strip()
 
 
 def password_checklist(password: str) -> list[tuple[str, str, bool]]:
@@ -44,10 +60,9 @@ def wait_message(retry_after: int | None) -> str:
 
 
 def clean_display_name(name: str | None) -> str:
-    cleaned = " ".join((name or "").split())
-    if not 1 <= len(cleaned) <= 100:
-        raise Invalid("Enter your name (1–100 characters).", field="name")
-    return cleaned
+    return clean_line(
+        name, label="your name", field="name", max_len=100, length_error="Enter your name (1–100 characters)."
+    )
 
 
 async def open_session(conn: AsyncConnection, user_id: uuid.UUID | str, user_agent: str) -> str:
@@ -75,25 +90,37 @@ async def sign_up(*, name: str, email: str, password: str, user_agent: str = "")
                 )
             ).fetchone()
             return await open_session(conn, row["user_id"], user_agent)
-    except Conflict as taken:
-        raise Conflict(f"{taken.detail} Sign in instead, or use another address.", field="email") from None
+    except Conflict:
+        raise Conflict(EMAIL_NOT_AVAILABLE, field="email") from None
 
 
 async def log_in(*, email: str, password: str, user_agent: str = "") -> str:
+    """Check the password and open a session. bcrypt runs between two short units of work,
+    never while holding a pooled connection, so a burst of sign-ins cannot starve the pool."""
     try:
         address = normalize_email(email)
     except Invalid:
         address = None
-    async with service_session() as conn:
-        row = None
-        if address:
+    row = None
+    if address:
+        async with service_session() as conn:
             row = await (
                 await conn.execute("select id, password_hash from public.users where email = %s", (address,))
             ).fetchone()
-        # Unknown emails still pay for one bcrypt check, so both failures look alike.
-        if not await verify_password_or_dummy_async(password, row["password_hash"] if row else None):
+    # Unknown emails still pay for one bcrypt check, so both failures look alike.
+    if not await verify_password_or_dummy_async(password, row["password_hash"] if row else None):
+        raise Unauthenticated(WRONG_CREDENTIALS, field="password")
+    async with service_session(row["id"]) as conn:
+        # The hash must still be the one just checked. The share lock makes a concurrent
+        # password change wait for this session to exist, so that it revokes it too.
+        current = await (
+            await conn.execute(
+                "select 1 from public.users where id = %s and password_hash = %s for share",
+                (row["id"], row["password_hash"]),
+            )
+        ).fetchone()
+        if current is None:
             raise Unauthenticated(WRONG_CREDENTIALS, field="password")
-        await conn.execute("select set_config('app.user_id', %s, true)", (str(row["id"]),))
         return await open_session(conn, row["id"], user_agent)
 
 

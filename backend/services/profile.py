@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from backend.auth.passwords import hash_password_async, require_valid_password, verify_password_async
 from backend.db.errors import expect_row
 from backend.db.session import service_session, tenant_session
-from backend.errors import Conflict, Invalid, NotFound
+from backend.errors import Conflict, Invalid, NotFound, Unavailable
 from backend.ratelimit import AUTH, get_async_limiter
 from backend.services.accounts import clean_display_name
+from backend.text import clean_line
 
 ACCOUNT_GONE = "We couldn't find your account. Please sign in again."
 WRONG_PASSWORD = "Your current password is incorrect."  # noqa: S105 - a message, not a secret
@@ -59,19 +61,21 @@ async def change_password(*, user_id: str, current_jti: str, current_password: s
     require_valid_password(new_password, field="new_password")
     if new_password == current_password:
         raise Invalid("Choose a new password that differs from the current one.", field="new_password")
+    # Guessing the current password from a hijacked session counts against the same budget as
+    # sign-in: counted before the check, so concurrent guesses cannot outrun it, and given back
+    # once the password proved right.
+    limiter, attempts_key = get_async_limiter(), f"password-change:{user_id}"
+    (await limiter.hit(AUTH, attempts_key)).raise_if_refused()
     # The app role cannot read or write password hashes; the service role acts for this user only.
     async with service_session(user_id) as conn:
         row = await (
             await conn.execute("select password_hash from public.users where id = %s", (user_id,))
         ).fetchone()
     old_hash = expect_row(row, not_found=ACCOUNT_GONE)["password_hash"]
-    # Guessing the current password from a hijacked session counts against the same budget as sign-in.
-    attempts_key = f"password-change:{user_id}"
-    (await get_async_limiter().peek(AUTH, attempts_key)).raise_if_refused()
     if not await verify_password_async(current_password, old_hash):
-        decision = await get_async_limiter().hit(AUTH, attempts_key)
-        decision.raise_if_refused()
         raise Invalid(WRONG_PASSWORD, field="current_password")
+    with suppress(Unavailable):  # unrefunded, the attempt just stays counted
+        await limiter.refund(AUTH, attempts_key)
     new_hash = await hash_password_async(new_password)
     async with service_session(user_id) as conn:
         cursor = await conn.execute(
@@ -114,7 +118,8 @@ async def delete_account(*, user_id: str, confirm_email: str) -> None:
         me = await (await conn.execute("select email from public.users where id = %s", (user_id,))).fetchone()
     if me is None:
         raise NotFound(ACCOUNT_GONE)
-    if (confirm_email or "").strip().lower() != me["email"]:
+    typed = clean_line(confirm_email, label="the confirmation", field="confirm_email", min_len=0)
+    if typed.lower() != me["email"]:
         raise Invalid(f"To confirm, type your email address exactly: {me['email']}", field="confirm_email")
     blockers = await sole_owner_blockers(user_id=user_id)
     if blockers:

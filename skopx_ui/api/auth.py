@@ -1,7 +1,10 @@
 """Sign-in, sign-up and sign-out: the only places the HttpOnly session cookie is set or cleared.
 
-Failed attempts are counted per client and per email (AUTH policy, 10 per 15 minutes);
-a client or email over budget is refused before the password is even checked.
+Attempts are counted per client and per email (AUTH policy, 10 per 15 minutes) before the password
+is checked, and sign-ins give theirs back when they succeed: a client or email over budget is refused
+without a password check, a burst of concurrent attempts gets at most 10 checks, and people who sign
+in successfully never use up their budget. A successful sign-up stays counted for its client, so one
+client creates at most 10 accounts per window.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from starlette.responses import Response
 from backend.auth.redirects import safe_next_path
 from backend.auth.tokens import session_cookie_clear_kwargs, session_cookie_kwargs, session_cookie_name
 from backend.config import get_settings
-from backend.errors import AppError, Invalid, RateLimited
+from backend.errors import AppError, Invalid, RateLimited, Unavailable
 from backend.ratelimit import (
     AUTH,
+    RateDecision,
     client_ip,
     client_key,
     email_key,
@@ -30,9 +34,17 @@ def _client(request: Request) -> str:
     return client_ip(peer, request.headers.items(), get_settings().trusted_proxies)
 
 
-async def _budget(request: Request, email: str):
-    keys = [client_key(_client(request))] + ([email_key(email)] if email else [])
-    return keys, await get_async_limiter().peek(AUTH, *keys)
+def _attempt_keys(request: Request, email: str) -> list[str]:
+    return [client_key(_client(request))] + (
+        [email_key(accounts.attempt_address(email))] if email.strip() else []
+    )
+
+
+async def _give_back(keys: list[str], charged: RateDecision) -> RateDecision:
+    try:
+        return await get_async_limiter().refund(AUTH, *keys)
+    except Unavailable:
+        return charged  # the attempt stays counted: errs on the strict side
 
 
 def _with_cookie(response: Response, token: str) -> Response:
@@ -43,68 +55,58 @@ def _with_cookie(response: Response, token: str) -> Response:
 
 async def login(request: Request) -> Response:
     form = await read_form(request)
-    email = form.get("email", "").strip()
+    email, password = form.get("email", "").strip(), form.get("password", "")
     next_path = safe_next_path(form.get("next"))
     keep = {"email": email[:254], "next": next_path}
-    keys, budget = await _budget(request, email)
+    keys = _attempt_keys(request, email)
+    decision: RateDecision | None = None
     try:
-        budget.raise_if_refused()
-        if not email or not form.get("password"):
+        decision = await get_async_limiter().hit(AUTH, *keys)
+        decision.raise_if_refused()
+        if not email or not password:
             raise Invalid("Enter your email and password.", field="email" if not email else "password")
         token = await accounts.log_in(
-            email=email, password=form["password"], user_agent=request.headers.get("user-agent", "")
+            email=email, password=password, user_agent=request.headers.get("user-agent", "")
         )
     except RateLimited as error:
-        headers = rate_limit_headers(budget)
+        headers = rate_limit_headers(decision) if decision else None
         return failure(request, error, back_to="/login", code="rate_limited", keep=keep, headers=headers)
     except AppError as refused:
-        decision = await get_async_limiter().hit(AUTH, *keys)
-        headers = rate_limit_headers(decision)
-        if not decision.allowed:
-            return failure(
-                request,
-                decision.as_error(),
-                back_to="/login",
-                code="rate_limited",
-                keep=keep,
-                headers=headers,
-            )
-        return failure(
-            request, refused, back_to="/login", code="invalid_credentials", keep=keep, headers=headers
-        )
+        headers = rate_limit_headers(decision) if decision else None
+        code = "server" if isinstance(refused, Unavailable) else "invalid_credentials"
+        return failure(request, refused, back_to="/login", code=code, keep=keep, headers=headers)
     except Exception as error:  # noqa: BLE001
         return unexpected(request, error, back_to="/login")
-    return _with_cookie(success(request, next_path, headers=rate_limit_headers(budget)), token)
+    left = await _give_back(keys, decision)
+    return _with_cookie(success(request, next_path, headers=rate_limit_headers(left)), token)
 
 
 async def signup(request: Request) -> Response:
     form = await read_form(request)
-    keep = {"name": form.get("name", "")[:100], "email": form.get("email", "")[:254]}
-    keys, budget = await _budget(request, "")
+    email = form.get("email", "")
+    keep = {"name": form.get("name", "")[:100], "email": email[:254]}
+    keys = _attempt_keys(request, email)
+    decision: RateDecision | None = None
     try:
-        budget.raise_if_refused()
+        decision = await get_async_limiter().hit(AUTH, *keys)
+        decision.raise_if_refused()
         token = await accounts.sign_up(
             name=form.get("name", ""),
-            email=form.get("email", ""),
+            email=email,
             password=form.get("password", ""),
             user_agent=request.headers.get("user-agent", ""),
         )
     except RateLimited as error:
-        return failure(
-            request,
-            error,
-            back_to="/signup",
-            code="rate_limited",
-            keep=keep,
-            headers=rate_limit_headers(budget),
-        )
+        headers = rate_limit_headers(decision) if decision else None
+        return failure(request, error, back_to="/signup", code="rate_limited", keep=keep, headers=headers)
     except AppError as error:
-        decision = await get_async_limiter().hit(AUTH, *keys)
-        return failure(
-            request, error, back_to="/signup", code="invalid", keep=keep, headers=rate_limit_headers(decision)
-        )
+        headers = rate_limit_headers(decision) if decision else None
+        return failure(request, error, back_to="/signup", code="invalid", keep=keep, headers=headers)
     except Exception as error:  # noqa: BLE001
         return unexpected(request, error, back_to="/signup")
+    # A new account keeps its attempt on the client's budget (at most 10 accounts per client per
+    # window), and gives back only the address's, which can't be signed up for again anyway.
+    await _give_back(keys[1:], decision)
     next_path = safe_next_path(form.get("next"), default="/chat")
     return _with_cookie(success(request, next_path), token)
 

@@ -41,3 +41,34 @@ async def test_another_users_budget_is_untouched() -> None:
         user_id=someone.user_id, current_jti=jti, current_password=PASSWORD, new_password="Brand-new-pass-1!"
     )
     assert revoked == 0
+
+
+async def test_the_right_current_password_gives_its_attempt_back() -> None:
+    someone = await person("mistyper")
+    jti = (await sessions.resolve_session(someone.cookie)).jti
+    for attempt in range(9):
+        with pytest.raises(Invalid):
+            await profile.change_password(
+                user_id=someone.user_id,
+                current_jti=jti,
+                current_password=f"Wrong-guess-{attempt}!",
+                new_password="Brand-new-pass-1!",
+            )
+    await profile.change_password(
+        user_id=someone.user_id, current_jti=jti, current_password=PASSWORD, new_password="Brand-new-pass-1!"
+    )
+    # Nine wrong guesses are counted; the change that succeeded is not, so one guess is left.
+    with pytest.raises(Invalid):
+        await profile.change_password(
+            user_id=someone.user_id,
+            current_jti=jti,
+            current_password="Wrong-guess-9!",
+            new_password="Another-pass-2!",
+        )
+    with pytest.raises(RateLimited):
+        await profile.change_password(
+            user_id=someone.user_id,
+            current_jti=jti,
+            current_password="Brand-new-pass-1!",
+            new_password="Another-pass-2!",
+        )
