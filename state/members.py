@@ -39,6 +39,7 @@ class InvitationRow:
     invited_by: str = ""
     expires: str = ""
     expired: bool = False
+    withdrawn: bool = False
     revocable: bool = False
 
 
@@ -107,6 +108,7 @@ class MembersState(AppState):
                 invited_by=i.invited_by,
                 expires=i.expires_at.strftime("%b %-d, %Y"),
                 expired=i.expired,
+                withdrawn=i.withdrawn,
                 revocable=can_assign_role(ctx.role, i.role),
             )
             for i in pending

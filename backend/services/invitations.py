@@ -48,6 +48,14 @@ class CreatedInvitation:
     expires_at: datetime
 
 
+# The database refuses an invitation whose inviter may no longer grant its role (demoted, removed or
+# gone); such an invitation is shown as withdrawn and, like an expired one, makes way for a new one.
+WITHDRAWN = (
+    "not exists (select 1 from public.organization_members m where m.organization_id = i.organization_id"
+    " and m.user_id = i.invited_by and (m.role = 'owner' or (m.role = 'admin' and i.role <> 'owner')))"
+)
+
+
 @dataclass(frozen=True)
 class InvitationView:
     id: str
@@ -56,6 +64,7 @@ class InvitationView:
     invited_by: str
     created_at: datetime
     expires_at: datetime
+    withdrawn: bool = False
 
     @property
     def expired(self) -> bool:
@@ -90,10 +99,10 @@ async def create_invitation(*, ctx: RequestContext, email: str, role: str) -> Cr
         ).fetchone()
         if member:
             raise Conflict(f"{address} is already a member of this organization.", field="email")
-        # An expired, never-accepted invitation would otherwise block a new one for the same address.
+        # An expired or withdrawn, never-accepted invitation would otherwise block a new one.
         await conn.execute(
-            "delete from public.invitations where organization_id = %s and email = %s"
-            " and accepted_at is null and expires_at <= now()",
+            "delete from public.invitations i where i.organization_id = %s and i.email = %s"
+            f" and i.accepted_at is null and (i.expires_at <= now() or {WITHDRAWN})",
             (ctx.org_id, address),
         )
         pending = await (
@@ -129,7 +138,8 @@ async def list_pending(*, ctx: RequestContext) -> list[InvitationView]:
         rows = await (
             await conn.execute(
                 "select i.id::text as id, i.email, i.role::text as role,"
-                " coalesce(u.display_name, 'a former member') as invited_by, i.created_at, i.expires_at"
+                " coalesce(u.display_name, 'a former member') as invited_by, i.created_at, i.expires_at,"
+                f" {WITHDRAWN} as withdrawn"
                 " from public.invitations i left join public.users u on u.id = i.invited_by"
                 " where i.organization_id = %s and i.accepted_at is null order by i.created_at desc",
                 (ctx.org_id,),

@@ -107,9 +107,16 @@ def invitation_row(i: InvitationRow) -> rx.Component:
         rx.table.cell(rx.text(i.invited_by, size="2", color=rx.color("gray", 11))),
         rx.table.cell(
             rx.cond(
-                i.expired,
-                rx.badge("Expired", color_scheme="red", variant="soft"),
-                rx.text(i.expires, size="2", color=rx.color("gray", 11)),
+                i.withdrawn,
+                rx.tooltip(
+                    rx.badge("Withdrawn", color_scheme="gray", variant="soft"),
+                    content="The person who sent it can no longer invite with this role. Invite again.",
+                ),
+                rx.cond(
+                    i.expired,
+                    rx.badge("Expired", color_scheme="red", variant="soft"),
+                    rx.text(i.expires, size="2", color=rx.color("gray", 11)),
+                ),
             )
         ),
         rx.table.cell(

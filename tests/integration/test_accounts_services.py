@@ -348,3 +348,26 @@ async def test_delete_account_is_refused_while_sole_owner_of_a_team_then_allowed
     loner = await person("solo")
     await profile.delete_account(user_id=loner.user_id, confirm_email=loner.email)
     assert admin.execute("select 1 from organizations where id = %s", (loner.org_id,)).fetchone() is None
+
+
+async def test_an_invitation_whose_inviter_was_demoted_shows_withdrawn_and_makes_way_for_a_new_one(
+    team,
+) -> None:
+    owner, admin = team["owner"], team["admin"]
+    guest = await person("guest")
+    first = await invitations.create_invitation(
+        ctx=await admin.ctx(owner.org_id), email=guest.email, role="member"
+    )
+    await members.change_role(ctx=await owner.ctx(), user_id=admin.user_id, role="member")
+
+    pending = {i.email: i for i in await invitations.list_pending(ctx=await owner.ctx())}
+    assert pending[guest.email].withdrawn
+    with pytest.raises(NotFound):
+        await invitations.accept_invitation(user_id=guest.user_id, token=first.link.rsplit("/", 1)[1])
+
+    again = await invitations.create_invitation(ctx=await owner.ctx(), email=guest.email, role="member")
+    assert not {i.email: i for i in await invitations.list_pending(ctx=await owner.ctx())}[
+        guest.email
+    ].withdrawn
+    joined = await invitations.accept_invitation(user_id=guest.user_id, token=again.link.rsplit("/", 1)[1])
+    assert joined.org_id == owner.org_id
