@@ -13,7 +13,7 @@ export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PORT
 export SKOPX_FAKE_LLM
 
-.PHONY: run test setup deps secrets db db-stop migrate seed lint imports browser unit integration e2e bench clean
+.PHONY: run test setup deps secrets db db-stop migrate seed snapshot lint imports browser unit integration e2e bench clean
 
 run: setup ## Serve the app on http://localhost:$(PORT) (embedded Postgres, migrations, demo data)
 	@$(PY) -m backend.cli.run
@@ -56,6 +56,10 @@ migrate: setup ## Apply sql/NNNN_*.sql (DATABASE_ADMIN_URL for an external Postg
 seed: setup ## Load the demo workspace (Acme, Globex)
 	@$(PY) -m backend.cli.migrate_cmd
 	@$(PY) -m backend.cli.seed
+
+snapshot: deps ## Rewrite sql/snapshot/schema.sql (policies, grants, app.* functions) from a freshly migrated database
+	@$(PY) -m backend.db.embedded start >/dev/null
+	@$(PY) -m backend.db.snapshot
 
 lint: deps
 	$(VENV)/bin/ruff check .
