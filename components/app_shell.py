@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from components.brand import logo
 
 NAV_ITEMS = (
-    ("chat", "Chat", "messages-square", "/chat"),
-    ("projects", "Projects", "folder-kanban", "/projects"),
-    ("settings", "Settings", "settings", "/settings/account"),
-    ("billing", "Billing", "credit-card", "/billing"),
+    ("chat", "Chat", "messages-square", routes.CHAT),
+    ("projects", "Projects", "folder-kanban", routes.PROJECTS),
+    ("settings", "Settings", "settings", routes.ACCOUNT),
+    ("billing", "Billing", "credit-card", routes.BILLING),
 )
 
 
@@ -59,7 +60,7 @@ def sign_out_form() -> rx.Component:
             width="100%",
             justify="start",
         ),
-        action="/api/auth/logout",
+        action=routes.API_LOGOUT,
         method="post",
         data_skopx_form=True,
         width="100%",
@@ -89,7 +90,7 @@ def account_menu(user_name: rx.Var, user_email: rx.Var) -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        rx.link(rx.text("Account settings", size="2"), href="/settings/account", color=rx.color("gray", 11)),
+        rx.link(rx.text("Account settings", size="2"), href=routes.ACCOUNT, color=rx.color("gray", 11)),
         sign_out_form(),
         spacing="2",
         width="100%",

@@ -1,5 +1,7 @@
 import reflex as rx
 
+from backend import routes
+
 
 def logo(size: str = "5") -> rx.Component:
     return rx.link(
@@ -15,7 +17,7 @@ def logo(size: str = "5") -> rx.Component:
             align="center",
             spacing="2",
         ),
-        href="/",
+        href=routes.HOME,
         underline="none",
         aria_label="Skopx home",
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from backend import routes
 from components.brand import logo
 
 
@@ -14,10 +15,10 @@ def public_header() -> rx.Component:
         rx.hstack(
             logo(),
             rx.hstack(
-                nav_link("Security", "/security"),
-                nav_link("Pricing", "/pricing"),
-                rx.link(rx.button("Sign in", variant="ghost", size="2"), href="/login"),
-                rx.link(rx.button("Get started", size="2"), href="/signup"),
+                nav_link("Security", routes.SECURITY),
+                nav_link("Pricing", routes.PRICING),
+                rx.link(rx.button("Sign in", variant="ghost", size="2"), href=routes.LOGIN),
+                rx.link(rx.button("Get started", size="2"), href=routes.SIGNUP),
                 spacing="5",
                 align="center",
             ),
@@ -42,10 +43,8 @@ def public_footer() -> rx.Component:
         rx.hstack(
             rx.text("© 2026 Skopx. Open source.", size="1", color=rx.color("gray", 10)),
             rx.hstack(
-                nav_link("Security", "/security"),
-                rx.link(
-                    "security.txt", href="/.well-known/security.txt", size="2", color=rx.color("gray", 11)
-                ),
+                nav_link("Security", routes.SECURITY),
+                rx.link("security.txt", href=routes.SECURITY_TXT, size="2", color=rx.color("gray", 11)),
                 spacing="4",
             ),
             justify="between",

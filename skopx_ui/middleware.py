@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from backend import routes
 from backend.config import PROJECT_ROOT, get_settings
 
 Scope = dict[str, Any]
@@ -123,7 +124,7 @@ class SecurityMiddleware:
     @staticmethod
     def _exempt(scope: Scope) -> bool:
         # Stripe's webhook comes from Stripe's servers; its signature is its authentication.
-        return scope["path"] == "/api/stripe/webhook"
+        return scope["path"] == routes.STRIPE_WEBHOOK
 
     @staticmethod
     async def _refuse(send) -> None:

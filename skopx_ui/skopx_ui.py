@@ -2,26 +2,20 @@
 
 import reflex as rx
 
+from backend import routes
 from backend.config import get_settings
 from backend.logging_setup import configure_logging
 from skopx_ui.api import build_api
 from skopx_ui.middleware import SecurityMiddleware
-from skopx_ui.pages import (
-    register_accounts,
-    register_api_keys,
-    register_billing,
-    register_public,
-    register_work,
-)
+from skopx_ui.pages.registry import register_pages
 from state.session_binding import SessionBinding
 
 configure_logging(get_settings())  # settings also fail hard here on unusable configuration
 
 app = rx.App(
     api_transformer=[build_api(), SecurityMiddleware],
-    head_components=[rx.el.script(src="/forms.js", defer=True)],
-    stylesheets=["/skopx.css"],
+    head_components=[rx.el.script(src=routes.FORMS_SCRIPT, defer=True)],
+    stylesheets=[routes.STYLESHEET],
 )
 app.add_middleware(SessionBinding(), index=0)
-for register in (register_public, register_accounts, register_api_keys, register_work, register_billing):
-    register.register(app)
+register_pages(app)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-DEFAULT_NEXT_PATH = "/chat"
+from backend import routes
+
+DEFAULT_NEXT_PATH = routes.CHAT
 MAX_NEXT_LENGTH = 2048
 
 

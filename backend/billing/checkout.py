@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import stripe
 
+from backend import routes
 from backend.billing.plans import Plan, plan_for_price
 from backend.config import Settings
 from backend.errors import Invalid, Unavailable
@@ -21,7 +22,7 @@ from backend.errors import Invalid, Unavailable
 log = logging.getLogger(__name__)
 
 MIN_SEATS, MAX_SEATS = 1, 500
-BILLING_PATH = "/billing"
+BILLING_PATH = routes.BILLING
 BILLING_UNREACHABLE = "We couldn't reach billing. Please try again."
 UNKNOWN_PLAN = "That plan isn't available. Choose one of the plans on the pricing page."
 

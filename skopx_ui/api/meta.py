@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 
+from backend import routes
 from backend.config import get_settings
 from backend.services.health import health_report
 
@@ -21,7 +22,7 @@ async def security_txt(_: Request) -> PlainTextResponse:
         "Contact: mailto:security@skopx.dev\n"
         "Expires: 2027-11-30T00:00:00.000Z\n"
         "Preferred-Languages: en\n"
-        f"Canonical: {settings.public_url}/.well-known/security.txt\n"
-        f"Policy: {settings.public_url}/security\n"
+        f"Canonical: {settings.public_url}{routes.SECURITY_TXT}\n"
+        f"Policy: {settings.public_url}{routes.SECURITY}\n"
     )
     return PlainTextResponse(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from state.billing import InactiveState as S
 
 
@@ -44,9 +45,9 @@ def _restricted() -> rx.Component:
         rx.separator(size="4"),
         rx.text(
             "Belong to another organization? Switch to it in the menu on the left. You can still reach ",
-            rx.link("account settings", href="/settings/account"),
+            rx.link("account settings", href=routes.ACCOUNT),
             " and ",
-            rx.link("pricing", href="/pricing"),
+            rx.link("pricing", href=routes.PRICING),
             ".",
             size="2",
             color=rx.color("gray", 10),
@@ -61,7 +62,7 @@ def _all_good() -> rx.Component:
         rx.icon("circle-check", size=28, color=rx.color("green", 10)),
         rx.heading("Your organization's subscription is active", size="5"),
         rx.text("There is nothing to fix.", size="2", color=rx.color("gray", 11)),
-        rx.link(rx.button("Go to chat", size="3"), href="/chat"),
+        rx.link(rx.button("Go to chat", size="3"), href=routes.CHAT),
         spacing="3",
         align="start",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from components.app_shell import sign_out_form
 from components.forms import auth_card
 from components.public_layout import public_page
@@ -82,7 +83,9 @@ def failed() -> rx.Component:
                 width="100%",
             ),
             rx.link(
-                rx.button("Go to Skopx", variant="soft", size="3", width="100%"), href="/chat", width="100%"
+                rx.button("Go to Skopx", variant="soft", size="3", width="100%"),
+                href=routes.CHAT,
+                width="100%",
             ),
         ),
         spacing="3",

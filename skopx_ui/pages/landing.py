@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from backend import routes
 from components.public_layout import public_page
-from state import routes
 
 FEATURES = (
     (

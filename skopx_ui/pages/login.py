@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from backend import routes
 from components.forms import auth_card, error_box, field, post_form
 from components.public_layout import public_page
 from state.auth_pages import LoginState
@@ -20,7 +21,7 @@ def page() -> rx.Component:
             "Sign in to Skopx",
             rx.text(
                 "New here? ",
-                rx.link("Create an account", href="/signup"),
+                rx.link("Create an account", href=routes.SIGNUP),
                 size="2",
                 color=rx.color("gray", 11),
             ),
@@ -56,7 +57,7 @@ def page() -> rx.Component:
                 ),
                 rx.el.input(type="hidden", name="next", value=LoginState.next_path),
                 rx.button("Sign in", type="submit", size="3", width="100%", data_busy_label="Signing in…"),
-                action="/api/auth/login",
+                action=routes.API_LOGIN,
             ),
         ),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from backend.billing import Plan, get_plans
 from components.billing_cards import notice_callout, plan_card, seats_field
 from components.public_layout import public_page
@@ -57,7 +58,7 @@ def _cta(plan: Plan) -> rx.Component:
                     size="3",
                     variant="solid" if plan.key == FEATURED else "outline",
                 ),
-                href="/signup?next=/pricing",
+                href=routes.signup_with_next(routes.PRICING),
                 width="100%",
             ),
         ),

@@ -35,5 +35,4 @@ def protected(content: Callable[[], rx.Component], *, active: str) -> Callable[[
             ),
         )
 
-    page.__name__ = f"{active}_page"
     return page
