@@ -3,8 +3,8 @@
 `python bench/crypto.py [--iterations N] [--seed-iterations M]`
 
 Both schemes encrypt and then decrypt the same 200-byte token in the same run; the
-figures are per-call latencies of decrypt (and encrypt) in microseconds. Budget
-(issue 5): Skopx decrypt p99 < 50 µs and at least 500x faster than the seed. The
+figures are per-call latencies of decrypt (and encrypt) in microseconds. Budget:
+Skopx decrypt p99 < 50 µs and at least 500x faster than the seed. The
 last line is `ratio_vs_seed=<seed decrypt p50 / Skopx decrypt p50>`.
 """
 

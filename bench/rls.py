@@ -1,4 +1,4 @@
-"""RLS overhead benchmark (issue 3): the measured policy shape against no RLS, in the same run.
+"""RLS overhead benchmark: the measured policy shape against no RLS, in the same run.
 
 Loads >= 1,000,000 messages over ~1,000 organizations into a throw-away database (`skopx_bench`),
 with one large organization whose conversations hold >= 5,000 messages, then times each query as

@@ -1,4 +1,4 @@
-"""Benchmark: streaming chat stays fast at any conversation length (issue 6, "Performance").
+"""Benchmark: streaming chat stays fast at any conversation length.
 
 `python bench/stream.py [--reps N] [--clients 50]`
 

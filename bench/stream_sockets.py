@@ -1,4 +1,4 @@
-"""Issue 6 benchmark (c): concurrent conversations over plain websocket clients, no browser.
+"""Part (c) of bench/stream.py: concurrent conversations over plain websocket clients, no browser.
 
 Each client replays the socket.io CONNECT payload the browser sent (router data pointing at its own
 conversation) with the signed-in session cookie, waits for the page's on_load, then sends one message
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import httpx
 import websockets
 
-from tests.fakes.anthropic_script import split_tokens
+from backend.llm.demo.script import split_tokens
 
 
 @dataclass

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import reflex as rx
 
-STATUS_COLORS = (
-    ("active", "green"),
-    ("trialing", "blue"),
-    ("past_due", "amber"),
-    ("canceled", "red"),
+from backend import routes
+
+TONE_COLORS = (
+    ("good", "green"),
+    ("info", "blue"),
+    ("warning", "amber"),
+    ("bad", "red"),
 )
 
 
-def status_badge(label: rx.Var, status: rx.Var) -> rx.Component:
+def status_badge(label: rx.Var, tone: rx.Var) -> rx.Component:
+    """A status in its tone's colour (gray when neutral)."""
     return rx.match(
-        status,
+        tone,
         *(
             (value, rx.badge(label, color_scheme=color, variant="soft", size="2", radius="full"))
-            for value, color in STATUS_COLORS
+            for value, color in TONE_COLORS
         ),
         rx.badge(label, color_scheme="gray", variant="soft", size="2", radius="full"),
     )
@@ -51,7 +54,9 @@ def billing_banner(text: rx.Var, show_link: rx.Var | bool = True) -> rx.Componen
             rx.spacer(),
             rx.cond(
                 show_link,
-                rx.link("Update payment details", href="/billing", size="2", weight="bold", color="inherit"),
+                rx.link(
+                    "Update payment details", href=routes.BILLING, size="2", weight="bold", color="inherit"
+                ),
                 rx.fragment(),
             ),
             align="center",

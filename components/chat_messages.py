@@ -12,8 +12,6 @@ import reflex as rx
 
 from components.markdown_view import markdown_view
 
-STATUS_NOTES = {"stopped": "Stopped — partial reply", "error": "Interrupted — partial reply"}
-
 
 def _avatar(role: rx.Var | str) -> rx.Component:
     return rx.center(
@@ -27,16 +25,15 @@ def _avatar(role: rx.Var | str) -> rx.Component:
     )
 
 
-def _status_note(status: rx.Var) -> rx.Component:
+def _status_note(note: rx.Var, kind: rx.Var) -> rx.Component:
+    """The line under a reply that isn't complete; `kind` is `stopped` or `warning`."""
+    stopped = kind == "stopped"
     return rx.cond(
-        status != "complete",
+        note != "",
         rx.hstack(
-            rx.icon(rx.cond(status == "stopped", "circle-stop", "triangle-alert"), size=13),
-            rx.text(
-                rx.cond(status == "stopped", STATUS_NOTES["stopped"], STATUS_NOTES["error"]),
-                size="1",
-            ),
-            color=rx.cond(status == "stopped", rx.color("gray", 10), rx.color("amber", 11)),
+            rx.icon(rx.cond(stopped, "circle-stop", "triangle-alert"), size=13),
+            rx.text(note, size="1"),
+            color=rx.cond(stopped, rx.color("gray", 10), rx.color("amber", 11)),
             spacing="1",
             align="center",
             data_testid="message-status",
@@ -58,12 +55,18 @@ def user_bubble(content: rx.Var) -> rx.Component:
     )
 
 
-def assistant_bubble(content: rx.Var, status: rx.Var | str = "complete", testid: str = "assistant-message"):
+def assistant_bubble(
+    content: rx.Var,
+    status: rx.Var | str = "complete",
+    testid: str = "assistant-message",
+    note: rx.Var | None = None,
+    note_kind: rx.Var | None = None,
+):
     return rx.hstack(
         _avatar("assistant"),
         rx.vstack(
             rx.box(markdown_view(content), width="100%", class_name="skopx-answer"),
-            _status_note(status) if isinstance(status, rx.Var) else rx.fragment(),
+            _status_note(note, note_kind) if note is not None else rx.fragment(),
             spacing="1",
             min_width="0",
             width="100%",
@@ -78,10 +81,19 @@ def assistant_bubble(content: rx.Var, status: rx.Var | str = "complete", testid:
 
 @rx.memo
 def finished_message(
-    role: rx.Var[str], content: rx.Var[str], status: rx.Var[str], rest: rx.RestProp
+    from_user: rx.Var[bool],
+    content: rx.Var[str],
+    status: rx.Var[str],
+    note: rx.Var[str],
+    note_kind: rx.Var[str],
+    rest: rx.RestProp,
 ) -> rx.Component:
     return rx.box(
-        rx.cond(role == "user", user_bubble(content), assistant_bubble(content, status)),
+        rx.cond(
+            from_user,
+            user_bubble(content),
+            assistant_bubble(content, status, note=note, note_kind=note_kind),
+        ),
         rest,
         width="100%",
         padding_y="8px",
@@ -92,7 +104,14 @@ def finished_message(
 def message_list(messages: rx.Var) -> rx.Component:
     return rx.foreach(
         messages,
-        lambda m: finished_message(role=m.role, content=m.content, status=m.status, key=m.id),
+        lambda m: finished_message(
+            from_user=m.from_user,
+            content=m.content,
+            status=m.status,
+            note=m.note,
+            note_kind=m.note_kind,
+            key=m.id,
+        ),
     )
 
 

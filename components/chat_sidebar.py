@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
+
 
 def _item(item: rx.Var, active_id: rx.Var) -> rx.Component:
     active = item.id == active_id
@@ -46,7 +48,7 @@ def conversation_list(groups: rx.Var, active_id: rx.Var, loading: rx.Var) -> rx.
                         rx.icon("folder", size=13, color=rx.color("gray", 9)),
                         rx.link(
                             group.project_name,
-                            href="/projects/" + group.project_id,
+                            href=routes.project(group.project_id),
                             size="1",
                             weight="bold",
                             color=rx.color("gray", 10),
@@ -114,7 +116,7 @@ def new_conversation_dialog(*, open_: rx.Var, on_open_change, options: rx.Var, o
                 ),
                 rx.vstack(
                     rx.text("There is no active project yet.", size="2"),
-                    rx.link(rx.button("Create a project"), href="/projects"),
+                    rx.link(rx.button("Create a project"), href=routes.PROJECTS),
                     margin_top="12px",
                 ),
             ),
@@ -125,29 +127,9 @@ def new_conversation_dialog(*, open_: rx.Var, on_open_change, options: rx.Var, o
     )
 
 
-def confirm_dialog(
-    *, title: str, description: rx.Var | str, confirm: str, open_: rx.Var, on_open_change, on_confirm
-) -> rx.Component:
-    """A destructive action's confirmation (controlled by `open_`)."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description, size="2"),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(confirm, color_scheme="red", on_click=on_confirm)),
-                justify="end",
-                spacing="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
-        open=open_,
-        on_open_change=on_open_change,
-    )
-
-
-def rename_dialog(*, title: str, label: str, value: rx.Var, open_: rx.Var, on_open_change, on_submit):
+def rename_dialog(
+    *, title: str, label: str, value: rx.Var, max_length: int, open_: rx.Var, on_open_change, on_submit
+):
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
@@ -159,7 +141,7 @@ def rename_dialog(*, title: str, label: str, value: rx.Var, open_: rx.Var, on_op
                         name="title",
                         default_value=value,
                         required=True,
-                        max_length=200,
+                        max_length=max_length,
                         width="100%",
                         auto_focus=True,
                     ),

@@ -67,3 +67,21 @@ def auth_card(title: str, subtitle: rx.Component, *children: rx.Component) -> rx
         padding_y="64px",
         width="100%",
     )
+
+
+def rule_row(rule: rx.Var) -> rx.Component:
+    """One password rule of the live checklist: `{key, label, ok}`, ticked when met."""
+    return rx.hstack(
+        rx.cond(
+            rule["ok"],
+            rx.icon("circle-check", size=14, color=rx.color("green", 10)),
+            rx.icon("circle", size=14, color=rx.color("gray", 8)),
+        ),
+        rx.text(
+            rule["label"], size="1", color=rx.cond(rule["ok"], rx.color("green", 11), rx.color("gray", 11))
+        ),
+        spacing="2",
+        align="center",
+        data_rule=rule["key"],
+        data_ok=rule["ok"].to(str),
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import limits, routes
+
 
 def visibility_badge(visibility: rx.Var) -> rx.Component:
     return rx.cond(
@@ -57,7 +59,7 @@ def project_row(project: rx.Var, *, on_rename, on_visibility, on_archive, on_del
             rx.hstack(
                 rx.link(
                     project.name,
-                    href="/projects/" + project.id,
+                    href=routes.project(project.id),
                     weight="bold",
                     size="3",
                     color=rx.color("gray", 12),
@@ -109,7 +111,7 @@ def create_project_dialog(*, open_: rx.Var, on_open_change, on_submit) -> rx.Com
                         id="project-name",
                         name="name",
                         required=True,
-                        max_length=100,
+                        max_length=limits.PROJECT_NAME.max_len,
                         width="100%",
                         placeholder="e.g. Q3 revenue analysis",
                         auto_focus=True,
@@ -122,7 +124,7 @@ def create_project_dialog(*, open_: rx.Var, on_open_change, on_submit) -> rx.Com
                     rx.text_area(
                         id="project-description",
                         name="description",
-                        max_length=2000,
+                        max_length=limits.PROJECT_DESCRIPTION.max_len,
                         width="100%",
                         rows="3",
                         placeholder="What is this project about?",

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import reflex as rx
 
-STATUS_OPTIONS = (("todo", "To do"), ("doing", "Doing"), ("done", "Done"))
+from backend import limits, routes
 
 
-def task_row(task: rx.Var, *, on_status, on_delete) -> rx.Component:
+def task_row(task: rx.Var, *, statuses: rx.Var, on_status, on_delete) -> rx.Component:
+    """One task; `statuses` is the list of {value, label} a task's status can take."""
     return rx.hstack(
         rx.icon(
-            rx.cond(task.status == "done", "circle-check", "circle"),
+            rx.cond(task.done, "circle-check", "circle"),
             size=16,
-            color=rx.cond(task.status == "done", rx.color("green", 9), rx.color("gray", 8)),
+            color=rx.cond(task.done, rx.color("green", 9), rx.color("gray", 8)),
         ),
         rx.text(
             task.title,
             size="2",
             flex="1",
-            text_decoration=rx.cond(task.status == "done", "line-through", "none"),
-            color=rx.cond(task.status == "done", rx.color("gray", 10), rx.color("gray", 12)),
+            text_decoration=rx.cond(task.done, "line-through", "none"),
+            color=rx.cond(task.done, rx.color("gray", 10), rx.color("gray", 12)),
         ),
         rx.cond(
             task.can_edit,
@@ -27,7 +28,9 @@ def task_row(task: rx.Var, *, on_status, on_delete) -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(variant="ghost", aria_label="Status of " + task.title),
                     rx.select.content(
-                        *[rx.select.item(label, value=value) for value, label in STATUS_OPTIONS]
+                        rx.foreach(
+                            statuses, lambda option: rx.select.item(option["label"], value=option["value"])
+                        )
                     ),
                     value=task.status,
                     on_change=lambda value: on_status(task.id, value),
@@ -44,11 +47,7 @@ def task_row(task: rx.Var, *, on_status, on_delete) -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            rx.badge(
-                rx.match(task.status, ("todo", "To do"), ("doing", "Doing"), "Done"),
-                variant="soft",
-                color_scheme="gray",
-            ),
+            rx.badge(task.status_label, variant="soft", color_scheme="gray"),
         ),
         align="center",
         spacing="3",
@@ -67,7 +66,7 @@ def add_task_form(on_submit) -> rx.Component:
                 name="title",
                 placeholder="Add a task",
                 required=True,
-                max_length=300,
+                max_length=limits.TASK_TITLE.max_len,
                 flex="1",
                 aria_label="New task",
             ),
@@ -92,7 +91,7 @@ def conversation_row(row: rx.Var) -> rx.Component:
             border_bottom=f"1px solid {rx.color('gray', 3)}",
             _hover={"background": rx.color("gray", 2)},
         ),
-        href="/chat/" + row.id,
+        href=routes.conversation(row.id),
         underline="none",
         color=rx.color("gray", 12),
         width="100%",

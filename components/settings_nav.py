@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
+
 SETTINGS_TABS = (
-    ("account", "Account", "user-round", "/settings/account"),
-    ("organization", "Organization", "building-2", "/settings/organization"),
-    ("members", "Members", "users", "/settings/members"),
-    ("api-keys", "API keys", "key-round", "/settings/api-keys"),
+    ("account", "Account", "user-round", routes.ACCOUNT),
+    ("organization", "Organization", "building-2", routes.ORGANIZATION),
+    ("members", "Members", "users", routes.MEMBERS),
+    ("api-keys", "API keys", "key-round", routes.API_KEYS),
 )
 
 
@@ -112,44 +114,6 @@ def field_error(message: rx.Var, *, id: str) -> rx.Component:
     )
 
 
-def confirm_dialog(
-    *,
-    open: rx.Var,
-    title: rx.Var | str,
-    body: rx.Var | str,
-    confirm_label: rx.Var | str,
-    on_confirm,
-    on_open_change,
-    busy: rx.Var,
-    extra: rx.Component | None = None,
-    confirm_disabled: rx.Var | bool = False,
-) -> rx.Component:
-    """A destructive-action confirmation; Escape or Cancel closes it, focus starts on Cancel."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(body, size="2"),
-            extra or rx.fragment(),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    confirm_label,
-                    color_scheme="red",
-                    on_click=on_confirm,
-                    loading=busy,
-                    disabled=confirm_disabled,
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="16px",
-            ),
-            max_width="480px",
-        ),
-        open=open,
-        on_open_change=on_open_change,
-    )
-
-
 def empty_state(icon: str, title: str, text: str) -> rx.Component:
     return rx.vstack(
         rx.icon(icon, size=28, color=rx.color("gray", 9)),
@@ -198,26 +162,4 @@ def role_select(
         on_change=on_change,
         disabled=disabled,
         size="2",
-    )
-
-
-def typed_confirmation(
-    prompt: rx.Component, *, input_id: str, value: rx.Var, on_change, error: rx.Var
-) -> rx.Component:
-    """'Type X to confirm' for destructive actions: the label, the input and its error."""
-    return rx.vstack(
-        rx.el.label(prompt, html_for=input_id),
-        rx.input(
-            id=input_id,
-            value=value,
-            on_change=on_change,
-            auto_complete="off",
-            size="2",
-            width="100%",
-            aria_describedby=f"{input_id}_error",
-        ),
-        field_error(error, id=f"{input_id}_error"),
-        spacing="2",
-        margin_top="16px",
-        width="100%",
     )

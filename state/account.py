@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
 import reflex as rx
 
+from backend import routes
 from backend.errors import AppError
 from backend.services import accounts, profile, sessions
-from state import routes
-from state.base import AppState, guarded
+from state.base import AppState
 from state.confirm import TypedConfirmation
+from state.handlers import guarded, handles_errors
 
 PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 
@@ -35,16 +37,11 @@ class AccountState(TypedConfirmation, AppState):
     @rx.event
     @guarded
     async def load(self):
-        if not self.authenticated:
-            return
         self.loaded = False
         self.name_error = ""
         self.password_errors = {}
         yield
-        try:
-            await self._reload()
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
+        await self._reload()
 
     async def _reload(self) -> None:
         user = await sessions.resolve_session(self.router.headers.cookie)
@@ -54,6 +51,7 @@ class AccountState(TypedConfirmation, AppState):
         self.loaded = True
 
     @rx.event
+    @handles_errors(fields={"name": "name_error", "display_name": "name_error"})
     async def save_name(self, form: dict):
         self.saving_name = True
         self.name_error = ""
@@ -64,13 +62,6 @@ class AccountState(TypedConfirmation, AppState):
                 user_id=user.user_id, name=str(form.get("name", ""))
             )
             self._toast("Your name was updated.", "success")
-        except AppError as error:
-            if error.field in ("name", "display_name"):
-                self.name_error = error.detail
-            else:
-                yield self._fail(error)
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
         finally:
             self.saving_name = False
 
@@ -82,6 +73,7 @@ class AccountState(TypedConfirmation, AppState):
         ]
 
     @rx.event
+    @handles_errors(fields=dict.fromkeys(PASSWORD_FIELDS, "password_errors"))
     async def change_password(self, form: dict):
         current, new, again = (str(form.get(name, "")) for name in PASSWORD_FIELDS)
         self.password_errors = {}
@@ -103,17 +95,11 @@ class AccountState(TypedConfirmation, AppState):
                 f" {revoked} other session{'s' if revoked != 1 else ''} signed out." if revoked else ""
             )
             self._toast("Your password was changed." + signed_out, "success")
-        except AppError as error:
-            if error.field in PASSWORD_FIELDS:
-                self.password_errors = {error.field: error.detail}
-            else:
-                yield self._fail(error)
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
         finally:
             self.changing_password = False
 
     @rx.event
+    @handles_errors(fields={"confirm_email": "delete_error"}, on_failure="_deletion_refused")
     async def delete_account(self):
         self.deleting = True
         yield
@@ -123,18 +109,15 @@ class AccountState(TypedConfirmation, AppState):
             self.delete_open = False
             self.authenticated = False
             self._user_id = ""
-            yield rx.redirect(f"{routes.LOGIN}?notice=deleted")
-        except AppError as error:
-            if error.field == "confirm_email":
-                self.delete_error = error.detail
-            else:
-                self.delete_open = False
-                self.blockers = (
-                    await profile.sole_owner_blockers(user_id=self._user_id) if self._user_id else []
-                )
-                yield self._fail(error)
-        except Exception as error:  # noqa: BLE001
-            self.delete_open = False
-            yield self._fail(error)
+            yield rx.redirect(routes.login_with_notice("deleted"))
         finally:
             self.deleting = False
+
+    async def _deletion_refused(self, error: Exception) -> None:
+        """Anything but a mistyped confirmation closes the dialog; the reason may be new blockers."""
+        if isinstance(error, AppError) and error.field == "confirm_email":
+            return
+        self.delete_open = False
+        if self._user_id:
+            with suppress(AppError):
+                self.blockers = await profile.sole_owner_blockers(user_id=self._user_id)

@@ -7,18 +7,15 @@ never logged and never echoed. The browser only ever receives the masked form.
 
 from __future__ import annotations
 
-import logging
-import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
-from backend.errors import AppError, Unauthenticated
+from backend.errors import AppError
 from backend.services import api_keys, sessions
-from state.base import AppState, guarded
-
-log = logging.getLogger("skopx.state")
+from state.base import AppState
+from state.handlers import guarded, handles_errors
 
 KEY_INPUT_ID = "api_key"
 
@@ -28,6 +25,7 @@ def format_when(moment: datetime) -> str:
 
 
 class ApiKeysState(AppState):
+    error_place: ClassVar[str] = "form_error"  # failures are shown in the form, under the key field
     loaded: bool = False
     has_key: bool = False
     masked_key: str = ""
@@ -64,53 +62,35 @@ class ApiKeysState(AppState):
     @rx.event
     @guarded
     async def load(self):
-        """on_load after `guard`, which has just verified the session and set `_user_id`."""
+        """The guard has just verified the session and set `_user_id`."""
         self._clear_messages()
-        if not self._user_id:
-            return None
-        try:
-            self._show(await api_keys.describe_anthropic_key(user_id=self._user_id))
-        except Exception as error:  # noqa: BLE001 - shown in place by _report
-            self.loaded = False
-            return self._report(error)
-        return None
+        self.loaded = False
+        self._show(await api_keys.describe_anthropic_key(user_id=self._user_id))
 
-    def _report(self, error: Exception):
-        """Failures are shown in place: toasts sent from the server need eval, which the CSP forbids."""
-        if isinstance(error, Unauthenticated):
-            return self._fail(error)
+    def _settle(self, error: Exception):
+        """After a failed save or delete: the dialog closes, and a refused key gets the focus back."""
+        self.saving = self.deleting = self.delete_open = False
         if isinstance(error, AppError) and error.field == KEY_INPUT_ID:
-            self.field_error = error.detail
             return rx.set_focus(KEY_INPUT_ID)
-        if isinstance(error, AppError):
-            self.form_error = error.detail
-            return None
-        incident = uuid.uuid4().hex[:12]
-        log.error("unexpected error %s in %s", incident, type(self).__name__, exc_info=error)
-        self.form_error = f"Something went wrong on our side (reference {incident}). Please try again."
         return None
 
     def _clear_messages(self) -> None:
         self.field_error = self.form_error = self.notice = ""
 
     @rx.event
+    @handles_errors(fields={KEY_INPUT_ID: "field_error"}, on_failure="_settle")
     async def save(self, form_data: dict[str, Any]):
         if self.saving:
             return
         self.saving = True
         self._clear_messages()
         yield
-        try:
-            user_id = await self._acting_user_id()
-            result = await api_keys.save_anthropic_key(
-                user_id=user_id,
-                api_key=str(form_data.get(KEY_INPUT_ID) or ""),
-                verify=bool(form_data.get("verify")),
-            )
-        except Exception as error:  # noqa: BLE001 - shown in place by _report
-            self.saving = False
-            yield self._report(error)
-            return
+        user_id = await self._acting_user_id()
+        result = await api_keys.save_anthropic_key(
+            user_id=user_id,
+            api_key=str(form_data.get(KEY_INPUT_ID) or ""),
+            verify=bool(form_data.get("verify")),
+        )
         self._show(result.summary)
         self.saving = False
         self.form_key += 1
@@ -123,21 +103,16 @@ class ApiKeysState(AppState):
         self.delete_open = value
 
     @rx.event
+    @handles_errors(on_failure="_settle")
     async def delete_key(self):
         if self.deleting:
             return
         self.deleting = True
         self._clear_messages()
         yield
-        try:
-            user_id = await self._acting_user_id()
-            await api_keys.delete_anthropic_key(user_id=user_id)
-            self._show(None)
-        except Exception as error:  # noqa: BLE001
-            self.deleting = False
-            self.delete_open = False
-            yield self._report(error)
-            return
+        user_id = await self._acting_user_id()
+        await api_keys.delete_anthropic_key(user_id=user_id)
+        self._show(None)
         self.deleting = False
         self.delete_open = False
         self.form_key += 1

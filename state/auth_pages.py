@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import limits, routes
 from backend.services import accounts
 
 LOGIN_ERRORS = {
@@ -18,7 +19,7 @@ NOTICES = {
     "deleted": "Your account has been deleted.",
 }
 SIGNUP_FIELD_ERRORS = {
-    "name": "Enter your name (1–100 characters).",
+    "name": f"Enter your name ({limits.DISPLAY_NAME.min_len}–{limits.DISPLAY_NAME.max_len} characters).",
     "email": "Check the email address. If you already have an account with it, sign in instead.",
     "password": "Choose a password that meets every rule below.",
 }
@@ -31,14 +32,14 @@ def _wait_text(seconds: str) -> str:
 
 class LoginState(rx.State):
     email: str = ""
-    next_path: str = "/chat"
+    next_path: str = routes.CHAT
     error: str = ""
     notice: str = ""
 
     @rx.event
     def load(self):
         query = self.router.url.query_parameters
-        self.email = query.get("email", "")[:254]
+        self.email = query.get("email", "")[: limits.EMAIL_MAX_LEN]
         self.next_path = accounts.safe_next(query.get("next"))
         code = query.get("error", "")
         if code == "rate_limited":
@@ -51,7 +52,7 @@ class LoginState(rx.State):
 class SignupState(rx.State):
     name: str = ""
     email: str = ""
-    next_path: str = "/chat"
+    next_path: str = routes.CHAT
     error: str = ""
     rules: list[dict[str, str | bool]] = [
         {"key": key, "label": label, "ok": False} for key, label, _ in accounts.password_checklist("")
@@ -61,8 +62,8 @@ class SignupState(rx.State):
     @rx.event
     def load(self):
         query = self.router.url.query_parameters
-        self.name = query.get("name", "")[:100]
-        self.email = query.get("email", "")[:254]
+        self.name = query.get("name", "")[: limits.DISPLAY_NAME.max_len]
+        self.email = query.get("email", "")[: limits.EMAIL_MAX_LEN]
         self.next_path = accounts.safe_next(query.get("next"))
         code, field = query.get("error", ""), query.get("field", "")
         if code == "rate_limited":

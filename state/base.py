@@ -1,26 +1,26 @@
 """AppState: who is signed in, in which organization, and the one place errors become toasts.
 
 Identity lives in backend-only vars (underscore prefix, never sent to the browser). The loader of
-every protected page is wrapped in `guarded`, so the session and the subscription are checked before
-it runs and it doesn't run at all when they refuse; every handler calls `_context()`, which re-reads
-the session and membership from the database and refuses an organization that may not work.
+every protected page is wrapped in `guarded` (state/handlers.py), so the session and the
+subscription are checked before it runs and it doesn't run at all when they refuse; every handler
+calls `_context()`, which re-reads the session and membership from the database and refuses an
+organization that may not work. Failures become what the user sees in `_fail`, called only by
+`handles_errors`.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import reflex as rx
 
+from backend import routes
 from backend.errors import AppError, Unauthenticated
 from backend.services import billing_access, sessions
-from backend.services.context import RequestContext
-from state import routes
+from backend.services.context import Permissions, RequestContext
 
 log = logging.getLogger("skopx.state")
 
@@ -28,6 +28,8 @@ log = logging.getLogger("skopx.state")
 class AppState(rx.State):
     # Pages that must stay usable while an organization's subscription is inactive set this.
     billing_exempt: ClassVar[bool] = False
+    # A var that shows this page's errors in place of a toast (e.g. a form's own message line).
+    error_place: ClassVar[str] = ""
     _session_fingerprint: str = ""  # whose state this is (state/session_binding.py)
     _user_id: str = ""
     user_name: str = ""
@@ -35,6 +37,9 @@ class AppState(rx.State):
     orgs: list[dict[str, str]] = []
     current_org_id: str = ""
     role: str = ""
+    is_admin: bool = False
+    is_owner: bool = False
+    can_write: bool = False
     authenticated: bool = False
     billing_banner: str = ""
     toast_text: str = ""
@@ -46,17 +51,14 @@ class AppState(rx.State):
     def current_org_name(self) -> str:
         return next((o["name"] for o in self.orgs if o["id"] == self.current_org_id), "")
 
-    @rx.var
-    def is_admin(self) -> bool:
-        return self.role in ("admin", "owner")
-
-    @rx.var
-    def is_owner(self) -> bool:
-        return self.role == "owner"
-
-    @rx.var
-    def can_write(self) -> bool:
-        return self.role in ("member", "admin", "owner")
+    def _set_role(self, role: str) -> None:
+        permissions = Permissions.of(role)
+        self.role = role
+        self.is_admin, self.is_owner, self.can_write = (
+            permissions.is_admin,
+            permissions.is_owner,
+            permissions.can_write,
+        )
 
     def _sign_in_redirect(self, reason: str):
         self.authenticated = False
@@ -72,26 +74,22 @@ class AppState(rx.State):
         self.user_email = user.email
         self.orgs = [{"id": m.org_id, "name": m.name, "role": m.role.value} for m in user.memberships]
         self.current_org_id = membership.org_id if membership else ""
-        self.role = membership.role.value if membership else ""
+        self._set_role(membership.role.value if membership else "")
         self.authenticated = True
         return membership is not None
 
-    async def _admit(self) -> tuple[bool, Any]:
-        """The guard of every protected page: (admitted, what to send instead of the page's data)."""
-        has_cookie = sessions.session_token_from_cookie_header(self.router.headers.cookie) is not None
-        try:
-            await self._load_identity()
-            access = await billing_access.access_for(
-                org_id=self.current_org_id, role=self.role, path=self.router.url.path
-            )
-        except Unauthenticated:
-            return False, self._sign_in_redirect("expired" if has_cookie else "required")
-        except Exception as error:  # noqa: BLE001
-            return False, self._unexpected(error)
+    async def _admit(self) -> Any:
+        """The guard of every protected page: None to go on, else the redirect that replaces the page.
+
+        Raises what `_load_identity` raises; `handles_errors` turns an ended session into sign-in."""
+        await self._load_identity()
+        access = await billing_access.access_for(
+            org_id=self.current_org_id, role=self.role, path=self.router.url.path
+        )
         self.billing_banner = access.banner
         if access.redirect_to and access.redirect_to.rstrip("/") != self.router.url.path.rstrip("/"):
-            return False, rx.redirect(access.redirect_to)
-        return True, None
+            return rx.redirect(access.redirect_to)
+        return None
 
     def _toast(self, text: str, kind: str = "error") -> None:
         """Show a toast (rendered from state: server-sent toasts would need eval, which the CSP forbids)."""
@@ -122,44 +120,34 @@ class AppState(rx.State):
             self.router.headers.cookie, self.current_org_id, billing_exempt=self.billing_exempt
         )
 
-    def _fail(self, error: Exception):
-        """Map any error from a handler to what the user should see."""
-        if isinstance(error, Unauthenticated):
-            return self._sign_in_redirect("expired")
-        if isinstance(error, AppError):
-            self._toast(error.detail)
-            return None
-        return self._unexpected(error)
+    def _fail(self, error: BaseException, fields: Mapping[str, str] | None = None):
+        """What the user sees for a handler's failure; the only mapping of errors in state/.
 
-    def _unexpected(self, error: Exception):
+        - Unauthenticated: back to sign-in (an ended session is not an error to read).
+        - AppError whose `field` is in `fields`: shown under that input (`fields` maps the field to the
+          var that shows it; a dict var gets `{field: detail}`).
+        - Any other AppError: its sentence, in the page's error place (a toast unless the state names
+          another var in `error_place`).
+        - Anything else: logged with an incident id, and a sentence quoting the id.
+        """
+        if isinstance(error, Unauthenticated):
+            signed_in = sessions.session_token_from_cookie_header(self.router.headers.cookie) is not None
+            return self._sign_in_redirect("expired" if signed_in else "required")
+        if isinstance(error, AppError):
+            var = (fields or {}).get(error.field or "")
+            if var is not None:
+                current = getattr(self, var)
+                setattr(self, var, {error.field: error.detail} if isinstance(current, dict) else error.detail)
+                return None
+            self._show_error(error.detail)
+            return None
         incident = uuid.uuid4().hex[:12]
         log.error("unexpected error %s in %s", incident, type(self).__name__, exc_info=error)
-        self._toast(f"Something went wrong on our side (reference {incident}). Please try again.")
+        self._show_error(f"Something went wrong on our side (reference {incident}). Please try again.")
+        return None
 
-
-def guarded(loader: Callable[..., Any]) -> Callable[..., Any]:
-    """A protected page's on_load: the guard first; the loader runs only when the guard admits.
-
-    One event instead of a chain, so a refused guard (sign-in or billing redirect) is the whole answer.
-    Works for loaders that return and for loaders that yield."""
-    if inspect.isasyncgenfunction(loader):
-
-        @functools.wraps(loader)
-        async def admitted_then_stream(self: AppState, *args: Any) -> AsyncIterator[Any]:
-            admitted, refusal = await self._admit()
-            if not admitted:
-                yield refusal
-                return
-            async for update in loader(self, *args):
-                yield update
-
-        return admitted_then_stream
-
-    @functools.wraps(loader)
-    async def admitted_then_load(self: AppState, *args: Any) -> Any:
-        admitted, refusal = await self._admit()
-        if not admitted:
-            return refusal
-        return await loader(self, *args)
-
-    return admitted_then_load
+    def _show_error(self, text: str) -> None:
+        if self.error_place:
+            setattr(self, self.error_place, text)
+        else:
+            self._toast(text)

@@ -11,24 +11,16 @@ from typing import ClassVar
 
 import reflex as rx
 
-from backend.billing import BillingUnavailable
-from backend.errors import AppError, Forbidden, Unauthenticated
+from backend.errors import Forbidden, Unauthenticated
 from backend.services import billing, billing_access
-from state.base import AppState, guarded
+from state.base import AppState
+from state.handlers import guarded, handles_errors
 
 CHECKOUT_NOTICES = {
     "success": ("success", "Thanks! Your payment went through and your subscription is active."),
     "cancelled": ("info", "Checkout was cancelled — nothing was charged."),
 }
 PENDING_CONFIRMATION = "Payment received — we're confirming it with Stripe. Refresh in a moment."
-STATUS_LABELS = {
-    "active": "Active",
-    "trialing": "Trial",
-    "past_due": "Payment overdue",
-    "canceled": "Cancelled",
-    "pending": "No subscription",
-}
-LIVE = ("active", "trialing", "past_due")
 
 
 class BillingState(AppState):
@@ -36,7 +28,11 @@ class BillingState(AppState):
     loaded: bool = False
     allowed: bool = False
     configured: bool = True
-    status: str = "pending"
+    status_label: str = ""
+    status_tone: str = "neutral"
+    has_live_subscription: bool = False
+    payment_failed: bool = False
+    period_label: str = "Renews on"
     plan_key: str = ""
     plan_name: str = ""
     seats: int = 1
@@ -50,26 +46,16 @@ class BillingState(AppState):
     notice_kind: str = "info"
     busy: str = ""
 
-    @rx.var
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @rx.var
-    def has_live_subscription(self) -> bool:
-        return self.status in LIVE
-
-    def _show_error(self, error: Exception):
-        if isinstance(error, Unauthenticated):
-            return self._fail(error)
-        self.notice_kind = "error"
-        self.notice = (
-            error.detail if isinstance(error, AppError) else "Something went wrong. Please try again."
-        )
-        return self._fail(error)
+    def _show_error(self, text: str) -> None:
+        """Billing's failures stand in the page's notice, where its other news appears."""
+        self.notice_kind, self.notice = "error", text
 
     async def _refresh(self) -> None:
         view = await billing.overview(ctx=await self._context())
-        self.configured, self.status, self.seats = view.configured, view.status, view.seats
+        self.configured, self.seats = view.configured, view.seats
+        self.status_label, self.status_tone = view.status_label, view.status_tone
+        self.has_live_subscription, self.payment_failed = view.live, view.payment_failed
+        self.period_label = view.period_label
         self.plan_key, self.plan_name = view.plan_key, view.plan_name
         self.period_end = view.current_period_end.strftime("%B %-d, %Y") if view.current_period_end else ""
         self.days_left, self.restricted = view.days_left, view.restricted
@@ -79,23 +65,19 @@ class BillingState(AppState):
     @rx.event
     @guarded
     async def load(self):
-        """on_load after `guard`: owners and admins see billing; everyone else is refused."""
+        """Owners and admins see billing; everyone else is refused."""
         self.loaded, self.busy, self.notice = False, "", ""
-        if not self.authenticated:
-            return None
         try:
             await self._refresh()
             self.allowed = True
         except Forbidden:
             self.allowed = False
-        except Exception as error:  # noqa: BLE001
+        finally:
             self.loaded = True
-            return self._show_error(error)
-        self.loaded = True
         outcome = self.router.url.query_parameters.get("checkout", "")
         if outcome in CHECKOUT_NOTICES:
             self.notice_kind, self.notice = CHECKOUT_NOTICES[outcome]
-            if outcome == "success" and self.status not in LIVE:
+            if outcome == "success" and not self.has_live_subscription:
                 self.notice_kind, self.notice = "info", PENDING_CONFIRMATION
         return None
 
@@ -103,32 +85,27 @@ class BillingState(AppState):
     def set_seats(self, value: str):
         self.seats_input = value
 
+    def _not_busy(self, _error: Exception) -> None:
+        self.busy = ""
+
     @rx.event
+    @handles_errors(on_failure="_not_busy")
     async def subscribe(self, price_id: str):
         """Hosted Checkout for `price_id` (seats clamped server-side); owners only."""
         self.busy, self.notice = price_id, ""
         yield
-        try:
-            url = await billing.start_checkout(
-                ctx=await self._context(), price_id=price_id, seats=self.seats_input
-            )
-        except Exception as error:  # noqa: BLE001
-            self.busy = ""
-            yield self._show_error(error)
-            return
+        url = await billing.start_checkout(
+            ctx=await self._context(), price_id=price_id, seats=self.seats_input
+        )
         yield rx.redirect(url)
 
     @rx.event
+    @handles_errors(on_failure="_not_busy")
     async def manage_payment(self):
         """The Stripe Customer Portal (payment details, plan changes, cancellation); owners only."""
         self.busy, self.notice = "portal", ""
         yield
-        try:
-            url = await billing.portal_url(ctx=await self._context())
-        except Exception as error:  # noqa: BLE001
-            self.busy = ""
-            yield self._show_error(error)
-            return
+        url = await billing.portal_url(ctx=await self._context())
         yield rx.redirect(url)
 
 
@@ -139,27 +116,23 @@ class PricingState(BillingState):
     checked: bool = False
 
     @rx.event
+    @handles_errors()
     async def load_pricing(self):
         self.checked, self.notice, self.busy = False, "", ""
         try:
-            has_org = await self._load_identity()
-        except Unauthenticated:
-            self.signed_in, self.checked = False, True
-            return None
-        except Exception as error:  # noqa: BLE001
-            self.checked = True
-            return self._unexpected(error)
-        self.signed_in = True
-        if has_org and self.role in ("owner", "admin"):
             try:
-                await self._refresh()
-            except BillingUnavailable as error:
-                self.notice_kind, self.notice = "error", error.detail
-            except Exception as error:  # noqa: BLE001
-                self.checked = True
-                return self._unexpected(error)
-        self.checked = True
-        return None
+                has_org = await self._load_identity()
+            except Unauthenticated:
+                self.signed_in = False
+                return
+            self.signed_in = True
+            if has_org and self.is_admin:
+                try:
+                    await self._refresh()
+                except billing.BillingUnavailable as error:
+                    self._show_error(error.detail)
+        finally:
+            self.checked = True
 
 
 class InactiveState(AppState):
@@ -174,12 +147,7 @@ class InactiveState(AppState):
     @rx.event
     @guarded
     async def load_inactive(self):
-        if not self.authenticated:
-            return None
-        try:
-            summary = await billing_access.inactive_summary(ctx=await self._context())
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        summary = await billing_access.inactive_summary(ctx=await self._context())
         self.inactive_status = summary.status
         self.inactive_restricted = summary.restricted
         self.inactive_reason = summary.reason

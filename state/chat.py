@@ -11,19 +11,22 @@ from datetime import UTC, datetime
 
 import reflex as rx
 
+from backend import routes
 from backend.errors import NotFound
 from backend.services import chat as chat_service
 from backend.services import conversations, projects
-from state import routes
-from state.base import AppState, guarded
+from state.base import AppState
+from state.handlers import guarded, handles_errors
 
 
 @dataclasses.dataclass
 class MessageView:
     id: str
-    role: str
+    from_user: bool
     content: str
     status: str
+    note: str = ""
+    note_kind: str = ""
 
 
 @dataclasses.dataclass
@@ -42,7 +45,14 @@ class ConversationGroup:
 
 
 def message_view(message: conversations.Message) -> MessageView:
-    return MessageView(id=message.id, role=message.role, content=message.content, status=message.status)
+    return MessageView(
+        id=message.id,
+        from_user=message.from_user,
+        content=message.content,
+        status=message.status,
+        note=message.note,
+        note_kind=message.note_kind,
+    )
 
 
 def ago(moment: datetime | None) -> str:
@@ -54,10 +64,6 @@ def ago(moment: datetime | None) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
-
-
-def route_id(path: str) -> str:
-    return (path or "").rstrip("/").rsplit("/", 1)[-1]
 
 
 class ChatState(AppState):
@@ -95,7 +101,7 @@ class ChatState(AppState):
             )
             for project_id, name, items in conversations.group_by_project(found)
         ]
-        if ctx.role != "viewer":
+        if ctx.permissions.can_write:
             visible = await projects.list_projects(ctx=ctx)
             self.project_options = [{"id": p.id, "name": p.name} for p in visible]
         else:
@@ -107,36 +113,23 @@ class ChatState(AppState):
     async def load_index(self):
         self.conv_id, self.history, self.not_found, self.loading = "", [], False, False
         self.model_name, self.demo_model = chat_service.model_info()
-        if not self.authenticated:
-            return None
-        try:
-            await self._load_sidebar(await self._context())
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
-        return None
+        await self._load_sidebar(await self._context())
 
-    @rx.event
-    @guarded
-    async def load_conversation(self):
-        from state.chat_stream import ChatTurnState
-
+    async def _load_conversation(self) -> bool:
+        """The conversation of the page's route, its messages and the sidebar; returns whether Retry
+        is offered. Called by the page's on_load, `ChatTurnState.load_conversation`."""
         self.loading, self.not_found, self.history = True, False, []
-        self.conv_id = route_id(self.router.url.path)
+        self.conv_id = self.conversation_id  # the [conversation_id] segment of routes.CONVERSATION_PATTERN
         self.model_name, self.demo_model = chat_service.model_info()
-        turn = await self.get_state(ChatTurnState)
-        turn._reset_for(self.conv_id)
-        if not self.authenticated:
-            return None
         try:
             ctx = await self._context()
             await self._load_sidebar(ctx)
             found, messages = await conversations.get_messages(ctx=ctx, conversation_id=self.conv_id)
         except NotFound:
-            self.not_found, self.loading = True, False
-            return None
-        except Exception as error:  # noqa: BLE001
+            self.not_found = True
+            return False
+        finally:
             self.loading = False
-            return self._fail(error)
         self.title, self.project_id, self.project_name = found.title, found.project_id, found.project_name
         self.creator_name, self.can_chat, self.can_manage = (
             found.creator_name,
@@ -146,10 +139,7 @@ class ChatState(AppState):
         self.project_archived = found.project_archived
         self.history = [message_view(m) for m in messages]
         self.truncated = len(messages) >= conversations.MESSAGE_LIMIT
-        last = messages[-1] if messages else None
-        turn.can_retry = bool(found.can_chat and last and (last.role == "user" or last.status != "complete"))
-        self.loading = False
-        return None
+        return conversations.retry_possible(found, messages)
 
     @rx.event
     def set_new_open(self, value: bool):
@@ -164,38 +154,31 @@ class ChatState(AppState):
         self.delete_open = value
 
     @rx.event
+    @handles_errors()
     async def new_conversation(self, form_data: dict):
-        try:
-            ctx = await self._context()
-            created = await conversations.create_conversation(
-                ctx=ctx, project_id=str(form_data.get("project_id") or "")
-            )
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        created = await conversations.create_conversation(
+            ctx=ctx, project_id=str(form_data.get("project_id") or "")
+        )
         self.new_open = False
         return rx.redirect(routes.conversation(created.id))
 
     @rx.event
+    @handles_errors()
     async def rename(self, form_data: dict):
-        try:
-            ctx = await self._context()
-            renamed = await conversations.rename_conversation(
-                ctx=ctx, conversation_id=self.conv_id, title=str(form_data.get("title") or "")
-            )
-            await self._load_sidebar(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        renamed = await conversations.rename_conversation(
+            ctx=ctx, conversation_id=self.conv_id, title=str(form_data.get("title") or "")
+        )
+        await self._load_sidebar(ctx)
         self.title, self.rename_open = renamed.title, False
         self._toast("Conversation renamed.", "success")
-        return None
 
     @rx.event
+    @handles_errors()
     async def delete(self):
-        try:
-            ctx = await self._context()
-            project_id = await conversations.delete_conversation(ctx=ctx, conversation_id=self.conv_id)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        project_id = await conversations.delete_conversation(ctx=ctx, conversation_id=self.conv_id)
         self.delete_open = False
         self._toast("Conversation deleted.", "success")
         return rx.redirect(routes.project(project_id))

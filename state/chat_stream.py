@@ -24,12 +24,12 @@ from contextlib import suppress
 import reflex as rx
 
 from backend.errors import AppError, RateLimited
-from backend.llm import LLMError
 from backend.services import chat as chat_service
 from backend.services import sessions
 from backend.services.chat_reply import ReplyNotSaved
 from state.base import AppState
 from state.chat import ChatState, MessageView, message_view
+from state.handlers import guarded, handles_errors
 
 log = logging.getLogger("skopx.chat")
 
@@ -58,6 +58,14 @@ class ChatTurnState(AppState):
     can_retry: bool = False
     rate_notice: str = ""
 
+    @rx.event
+    @guarded
+    async def load_conversation(self):
+        """The conversation page's on_load: the page's data (ChatState), and this visit's turn afresh."""
+        chat = await self.get_state(ChatState)
+        self._reset_for(self.conversation_id)
+        self.can_retry = await chat._load_conversation()
+
     def _reset_for(self, conversation_id: str) -> None:
         """A (re)loaded conversation's history holds every stored message: start `recent` afresh.
         A reply still streaming for it (e.g. across a reload) was loaded as its partial row, which the
@@ -75,13 +83,20 @@ class ChatTurnState(AppState):
         if event := _stops.get(self.router.session.client_token):
             event.set()
 
+    async def _turn_broke(self, _error: Exception) -> None:
+        """An unexpected failure mid-turn: the composer comes back and the half-shown reply goes."""
+        self.generating = False
+        (await self.get_state(ChatStreamState)).text = ""
+
     @rx.event(background=True)
+    @handles_errors(on_failure="_turn_broke")
     async def send(self, form_data: dict):
         text = str(form_data.get("message") or "")
         async for update in self._turn(text):
             yield update
 
     @rx.event(background=True)
+    @handles_errors(on_failure="_turn_broke")
     async def retry(self):
         async for update in self._turn(None):
             yield update
@@ -113,7 +128,7 @@ class ChatTurnState(AppState):
                 if self.rate_notice == refused.detail:
                     self.rate_notice = ""
             return
-        except Exception as error:  # noqa: BLE001
+        except AppError as error:
             async with self:
                 self.generating, self.can_retry = False, text is None
                 failure = self._fail(error)
@@ -186,7 +201,7 @@ class ChatTurnState(AppState):
             stored = await chat_service.finish_turn(ctx=ctx, turn=turn, text=text, status=status)
         except ReplyNotSaved as error:
             unsaved = error
-        except Exception as error:  # noqa: BLE001 - the reply is still shown; the toast says it wasn't saved
+        except AppError as error:  # the reply is still shown; the toast says it wasn't saved
             problem = error
         if failure is not None and not isinstance(failure, AppError):
             log.error("chat stream failed", exc_info=failure)
@@ -198,16 +213,11 @@ class ChatTurnState(AppState):
                 if stored is not None:
                     await self._show(message_view(stored))
                 elif text and (unsaved is not None or problem is not None):
-                    await self._show(MessageView(turn.reply_id, "assistant", text, "interrupted"))
+                    await self._show(message_view(chat_service.unsaved_reply(turn, text)))
                 stream.text = ""
                 self.generating = False
                 if failure is not None:
-                    detail = (
-                        failure.detail
-                        if isinstance(failure, AppError)
-                        else LLMError("connection_lost").detail
-                    )
-                    self.error = detail
+                    self.error = chat_service.failure_detail(failure)
                 self.can_retry = status != "complete" or failure is not None or unsaved is not None
                 notice = self._fail(problem) if problem is not None else None
                 if unsaved is not None and text:

@@ -10,12 +10,13 @@ import re
 
 import reflex as rx
 
+from backend import limits, routes
 from backend.errors import AppError, Forbidden, Unauthenticated
-from backend.services import invitations
-from state import routes
+from backend.services import invitations, members
 from state.base import AppState
+from state.handlers import handles_errors
 
-TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,200}$")
+TOKEN_SHAPE = re.compile(rf"^[A-Za-z0-9_-]{{16,{limits.INVITATION_TOKEN_MAX_LEN}}}$")
 
 
 class InviteState(AppState):
@@ -27,19 +28,22 @@ class InviteState(AppState):
 
     @rx.var
     def login_href(self) -> str:
-        return routes.login_with_next(self.invite_path or "/chat")
+        return routes.login_with_next(self.invite_path or routes.CHAT)
 
     @rx.var
     def signup_href(self) -> str:
-        return f"{routes.SIGNUP}?next={self.invite_path or '/chat'}"
+        return routes.signup_with_next(self.invite_path or routes.CHAT)
+
+    def _unchecked(self, _error: Exception) -> None:
+        self.phase, self.error = "error", "We couldn't check your session. Reload the page to try again."
 
     @rx.event
+    @handles_errors(on_failure="_unchecked")
     async def load(self):
         self.phase, self.error, self.wrong_email = "checking", "", False
-        path = self.router.url.path.rstrip("/")
-        raw = path.rsplit("/", 1)[-1] if path.startswith("/invite/") else ""
+        raw = self.token  # the [token] segment of routes.INVITE_PATTERN
         self._invite_token = raw if TOKEN_SHAPE.match(raw) else ""
-        self.invite_path = f"/invite/{self._invite_token}" if self._invite_token else ""
+        self.invite_path = routes.invite(self._invite_token) if self._invite_token else ""
         if not self._invite_token:
             self.phase, self.error = "error", invitations.INVALID_LINK
             return
@@ -50,13 +54,13 @@ class InviteState(AppState):
             self._user_id = ""
             self.phase = "signed_out"
             return
-        except Exception as error:  # noqa: BLE001
-            self.phase, self.error = "error", "We couldn't check your session. Reload the page to try again."
-            yield self._unexpected(error)
-            return
+        self.phase = "ready"
+
+    def _still_ready(self, _error: Exception) -> None:
         self.phase = "ready"
 
     @rx.event
+    @handles_errors(on_failure="_still_ready")
     async def accept(self):
         if self.phase != "ready":
             return
@@ -69,7 +73,7 @@ class InviteState(AppState):
             self.preferred_org = joined.org_id
             await self._load_identity()
             self._toast(
-                f"Welcome to {joined.org_name}! You joined as {_article(self.role)} {self.role}.", "success"
+                f"Welcome to {joined.org_name}! You joined as {members.role_phrase(self.role)}.", "success"
             )
             yield rx.redirect(routes.MEMBERS)
         except Unauthenticated:
@@ -77,10 +81,3 @@ class InviteState(AppState):
         except AppError as error:
             self.phase, self.error = "error", error.detail
             self.wrong_email = isinstance(error, Forbidden)
-        except Exception as error:  # noqa: BLE001
-            self.phase = "ready"
-            yield self._unexpected(error)
-
-
-def _article(role: str) -> str:
-    return "an" if role in ("owner", "admin") else "a"

@@ -7,15 +7,15 @@ disable controls are only a convenience, the services and the database policies 
 from __future__ import annotations
 
 import dataclasses
+from contextlib import suppress
 
 import reflex as rx
 
-from backend.rbac import Role, can_assign_role, can_manage_member
+from backend import routes
+from backend.errors import AppError
 from backend.services import invitations, members
-from state import routes
-from state.base import AppState, guarded
-
-ROLES = ("owner", "admin", "member", "viewer")
+from state.base import AppState
+from state.handlers import guarded, handles_errors
 
 
 @dataclasses.dataclass
@@ -64,26 +64,20 @@ class MembersState(AppState):
     busy: bool = False
     _confirm_target: str = ""
 
-    @rx.var
-    def assignable_roles(self) -> list[str]:
-        return [r for r in ROLES if self.role and can_assign_role(self.role, r)]
+    assignable_roles: list[str] = []
 
     @rx.event
     @guarded
     async def load(self):
-        if not self.authenticated:
-            return
         self.loaded = False
         self.invite_link = ""
         yield
-        try:
-            await self._refresh()
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
+        await self._refresh()
 
     async def _refresh(self) -> None:
         ctx = await self._context()
-        self.role = ctx.role.value
+        self._set_role(ctx.role.value)
+        self.assignable_roles = members.assignable_roles(ctx.role)
         rows = await members.list_members(ctx=ctx)
         self.members = [
             MemberRow(
@@ -94,8 +88,8 @@ class MembersState(AppState):
                 initials=_initials(m.name),
                 joined=m.joined_at.strftime("%b %-d, %Y"),
                 is_you=m.is_you,
-                manageable=not m.is_you and can_manage_member(ctx.role, m.role),
-                can_transfer=not m.is_you and ctx.role == Role.OWNER and m.role != Role.OWNER,
+                manageable=m.manageable,
+                can_transfer=m.can_transfer,
             )
             for m in rows
         ]
@@ -109,7 +103,7 @@ class MembersState(AppState):
                 expires=i.expires_at.strftime("%b %-d, %Y"),
                 expired=i.expired,
                 withdrawn=i.withdrawn,
-                revocable=can_assign_role(ctx.role, i.role),
+                revocable=i.revocable,
             )
             for i in pending
         ]
@@ -117,25 +111,25 @@ class MembersState(AppState):
             self.invite_role = "member"
         self.loaded = True
 
-    async def _refresh_quietly(self) -> None:
+    async def _refresh_after(self, _error: Exception) -> None:
+        """After a refused change, show the list as it now is; the refusal is the error to report."""
+        self.confirm_open = False
         try:
-            await self._refresh()
-        except Exception:  # noqa: BLE001 - the original error is the one to report
+            with suppress(AppError):
+                await self._refresh()
+        finally:
             self.loaded = True
 
     def _name_of(self, user_id: str) -> str:
         return next((m.name for m in self.members if m.user_id == user_id), "this member")
 
     @rx.event
+    @handles_errors(on_failure="_refresh_after")
     async def change_role(self, user_id: str, role: str):
-        try:
-            ctx = await self._context()
-            new_role = await members.change_role(ctx=ctx, user_id=user_id, role=role)
-            await self._refresh()
-            self._toast(f"{self._name_of(user_id)} is now {_article(new_role)} {new_role.value}.", "success")
-        except Exception as error:  # noqa: BLE001
-            await self._refresh_quietly()
-            yield self._fail(error)
+        ctx = await self._context()
+        new_role = await members.change_role(ctx=ctx, user_id=user_id, role=role)
+        await self._refresh()
+        self._toast(f"{self._name_of(user_id)} is now {members.role_phrase(new_role)}.", "success")
 
     @rx.event
     def link_copied(self):
@@ -143,9 +137,10 @@ class MembersState(AppState):
 
     @rx.event
     def set_invite_role(self, role: str):
-        self.invite_role = role if role in ROLES else "member"
+        self.invite_role = role if role in members.ALL_ROLES else "member"
 
     @rx.event
+    @handles_errors(fields={"email": "invite_error"})
     async def invite(self, form: dict):
         self.inviting = True
         self.invite_error = ""
@@ -163,11 +158,6 @@ class MembersState(AppState):
             self._toast(
                 f"Invitation created for {created.email}. Copy the link and send it to them.", "success"
             )
-        except Exception as error:  # noqa: BLE001
-            if getattr(error, "field", None) == "email":
-                self.invite_error = error.detail  # type: ignore[attr-defined]
-            else:
-                yield self._fail(error)
         finally:
             self.inviting = False
 
@@ -214,6 +204,7 @@ class MembersState(AppState):
             self.confirm_open = value
 
     @rx.event
+    @handles_errors(on_failure="_refresh_after")
     async def confirm(self):
         action, target = self.confirm_action, self._confirm_target
         name = self._name_of(target)
@@ -245,13 +236,5 @@ class MembersState(AppState):
             self.confirm_open = False
             await self._refresh()
             self._toast(message, "success")
-        except Exception as error:  # noqa: BLE001
-            self.confirm_open = False
-            await self._refresh_quietly()
-            yield self._fail(error)
         finally:
             self.busy = False
-
-
-def _article(role: Role) -> str:
-    return "an" if role in (Role.OWNER, Role.ADMIN) else "a"

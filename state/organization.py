@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from backend.errors import AppError
 from backend.services import organizations
-from state import routes
-from state.base import AppState, guarded
+from state.base import AppState
 from state.confirm import TypedConfirmation
+from state.handlers import guarded, handles_errors
 
 
 class OrganizationState(TypedConfirmation, AppState):
@@ -29,15 +30,10 @@ class OrganizationState(TypedConfirmation, AppState):
     @rx.event
     @guarded
     async def load(self):
-        if not self.authenticated:
-            return
         self.loaded = False
         self.rename_error = self.create_error = ""
         yield
-        try:
-            await self._reload()
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
+        await self._reload()
 
     async def _reload(self) -> None:
         view = await organizations.get_organization(ctx=await self._context())
@@ -48,6 +44,7 @@ class OrganizationState(TypedConfirmation, AppState):
         self.loaded = True
 
     @rx.event
+    @handles_errors(fields={"name": "rename_error"})
     async def rename(self, form: dict):
         self.renaming = True
         self.rename_error = ""
@@ -59,17 +56,15 @@ class OrganizationState(TypedConfirmation, AppState):
             self.org_name = name
             self.orgs = [{**o, "name": name} if o["id"] == self.current_org_id else o for o in self.orgs]
             self._toast(f"The organization is now called {name}.", "success")
-        except AppError as error:
-            if error.field == "name":
-                self.rename_error = error.detail
-            else:
-                yield self._fail(error)
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
         finally:
             self.renaming = False
 
+    def _close_unless_mistyped(self, error: Exception) -> None:
+        if not (isinstance(error, AppError) and error.field == "confirm_name"):
+            self.delete_open = False
+
     @rx.event
+    @handles_errors(fields={"confirm_name": "delete_error"}, on_failure="_close_unless_mistyped")
     async def delete(self):
         self.deleting = True
         yield
@@ -88,19 +83,11 @@ class OrganizationState(TypedConfirmation, AppState):
             else:
                 yield rx.redirect(routes.CHAT)
                 self._toast(message, "success")
-        except AppError as error:
-            if error.field == "confirm_name":
-                self.delete_error = error.detail
-            else:
-                self.delete_open = False
-                yield self._fail(error)
-        except Exception as error:  # noqa: BLE001
-            self.delete_open = False
-            yield self._fail(error)
         finally:
             self.deleting = False
 
     @rx.event
+    @handles_errors(fields={"name": "create_error"})
     async def create(self, form: dict):
         self.creating = True
         self.create_error = ""
@@ -117,12 +104,5 @@ class OrganizationState(TypedConfirmation, AppState):
             yield rx.set_value("new_org_name", "")
             self._toast(f"{self.org_name} was created. You are its owner; invite your team next.", "success")
             yield rx.redirect(routes.MEMBERS)
-        except AppError as error:
-            if error.field == "name":
-                self.create_error = error.detail
-            else:
-                yield self._fail(error)
-        except Exception as error:  # noqa: BLE001
-            yield self._fail(error)
         finally:
             self.creating = False

@@ -6,11 +6,12 @@ import dataclasses
 
 import reflex as rx
 
+from backend import limits, routes
 from backend.errors import NotFound
 from backend.services import conversations, projects, tasks
-from state import routes
-from state.base import AppState, guarded
-from state.chat import ago, route_id
+from state.base import AppState
+from state.chat import ago
+from state.handlers import guarded, handles_errors
 
 
 @dataclasses.dataclass
@@ -33,6 +34,8 @@ class TaskView:
     id: str
     title: str
     status: str
+    status_label: str
+    done: bool
     can_edit: bool
 
 
@@ -89,32 +92,22 @@ class ProjectsState(AppState):
     @guarded
     async def load(self):
         self.loading, self.create_open, self.rename_open, self.delete_open = True, False, False, False
-        if not self.authenticated:
-            return None
         try:
             await self._reload()
-        except Exception as error:  # noqa: BLE001
+        finally:
             self.loading = False
-            return self._fail(error)
-        return None
 
     @rx.event
+    @handles_errors()
     async def set_search(self, value: str):
-        self.search = value[:100]
-        try:
-            await self._reload()
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
-        return None
+        self.search = value[: limits.PROJECT_NAME.max_len]
+        await self._reload()
 
     @rx.event
+    @handles_errors()
     async def set_show_archived(self, value: bool):
         self.show_archived = bool(value)
-        try:
-            await self._reload()
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
-        return None
+        await self._reload()
 
     @rx.event
     def set_create_open(self, value: bool):
@@ -137,47 +130,38 @@ class ProjectsState(AppState):
         self.target_id, self.target_name, self.delete_open = project_id, name, True
 
     @rx.event
+    @handles_errors()
     async def create(self, form_data: dict):
-        try:
-            ctx = await self._context()
-            created = await projects.create_project(
-                ctx=ctx,
-                name=str(form_data.get("name") or ""),
-                description=str(form_data.get("description") or ""),
-                visibility=str(form_data.get("visibility") or "shared"),
-            )
-            await self._reload(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        created = await projects.create_project(
+            ctx=ctx,
+            name=str(form_data.get("name") or ""),
+            description=str(form_data.get("description") or ""),
+            visibility=str(form_data.get("visibility") or "shared"),
+        )
+        await self._reload(ctx)
         self.create_open = False
         self._toast(f"Project “{created.name}” created.", "success")
-        return None
 
-    async def _change(self, action, done: str):
-        try:
-            ctx = await self._context()
-            changed = await action(ctx)
-            await self._reload(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+    async def _change(self, action, done: str) -> None:
+        ctx = await self._context()
+        changed = await action(ctx)
+        await self._reload(ctx)
         self._toast(done.format(name=getattr(changed, "name", self.target_name)), "success")
-        return None
 
     @rx.event
+    @handles_errors()
     async def rename(self, form_data: dict):
-        try:
-            ctx = await self._context()
-            renamed = await projects.rename_project(
-                ctx=ctx, project_id=self.target_id, name=str(form_data.get("title") or "")
-            )
-            await self._reload(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        renamed = await projects.rename_project(
+            ctx=ctx, project_id=self.target_id, name=str(form_data.get("title") or "")
+        )
+        await self._reload(ctx)
         self.rename_open = False
         self._toast(f"Renamed to “{renamed.name}”.", "success")
-        return None
 
     @rx.event
+    @handles_errors()
     async def set_visibility(self, project_id: str, visibility: str):
         return await self._change(
             lambda ctx: projects.set_visibility(ctx=ctx, project_id=project_id, visibility=visibility),
@@ -185,6 +169,7 @@ class ProjectsState(AppState):
         )
 
     @rx.event
+    @handles_errors()
     async def set_archived(self, project_id: str, archived: bool):
         return await self._change(
             lambda ctx: projects.set_archived(ctx=ctx, project_id=project_id, archived=archived),
@@ -192,6 +177,7 @@ class ProjectsState(AppState):
         )
 
     @rx.event
+    @handles_errors()
     async def delete(self):
         self.delete_open = False
 
@@ -207,17 +193,20 @@ class ProjectDetailState(AppState):
     task_rows: list[TaskView] = []
     loading: bool = True
     not_found: bool = False
+    task_statuses: list[dict[str, str]] = [
+        {"value": v, "label": label} for v, label in tasks.STATUS_LABELS.items()
+    ]
 
     async def _reload(self, ctx=None) -> None:
         ctx = ctx or await self._context()
-        project_id = route_id(self.router.url.path)
+        project_id = self.project_id  # the [project_id] segment of routes.PROJECT_PATTERN
         self.project = project_view(await projects.get_project(ctx=ctx, project_id=project_id))
         found = await conversations.list_conversations(ctx=ctx, project_id=project_id)
         self.conversation_rows = [
             ConversationRow(c.id, c.title, c.creator_name, ago(c.updated_at)) for c in found
         ]
         self.task_rows = [
-            TaskView(t.id, t.title, t.status, t.can_edit)
+            TaskView(t.id, t.title, t.status, t.status_label, t.done, t.can_edit)
             for t in await tasks.list_tasks(ctx=ctx, project_id=project_id)
         ]
 
@@ -225,55 +214,40 @@ class ProjectDetailState(AppState):
     @guarded
     async def load(self):
         self.loading, self.not_found = True, False
-        if not self.authenticated:
-            return None
         try:
             await self._reload()
         except NotFound:
             self.not_found = True
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
         finally:
             self.loading = False
-        return None
 
     @rx.event
+    @handles_errors()
     async def new_conversation(self):
-        try:
-            created = await conversations.create_conversation(
-                ctx=await self._context(), project_id=self.project.id
-            )
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        created = await conversations.create_conversation(
+            ctx=await self._context(), project_id=self.project.id
+        )
         return rx.redirect(routes.conversation(created.id))
 
     @rx.event
+    @handles_errors()
     async def add_task(self, form_data: dict):
-        try:
-            ctx = await self._context()
-            await tasks.add_task(ctx=ctx, project_id=self.project.id, title=str(form_data.get("title") or ""))
-            await self._reload(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        await tasks.add_task(ctx=ctx, project_id=self.project.id, title=str(form_data.get("title") or ""))
+        await self._reload(ctx)
         return rx.set_value("new-task", "")
 
     @rx.event
+    @handles_errors()
     async def set_task_status(self, task_id: str, status: str):
-        try:
-            ctx = await self._context()
-            await tasks.set_task_status(ctx=ctx, task_id=task_id, status=status)
-            await self._reload(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
-        return None
+        ctx = await self._context()
+        await tasks.set_task_status(ctx=ctx, task_id=task_id, status=status)
+        await self._reload(ctx)
 
     @rx.event
+    @handles_errors()
     async def delete_task(self, task_id: str):
-        try:
-            ctx = await self._context()
-            await tasks.delete_task(ctx=ctx, task_id=task_id)
-            await self._reload(ctx)
-        except Exception as error:  # noqa: BLE001
-            return self._fail(error)
+        ctx = await self._context()
+        await tasks.delete_task(ctx=ctx, task_id=task_id)
+        await self._reload(ctx)
         self._toast("Task deleted.", "success")
-        return None

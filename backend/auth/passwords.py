@@ -151,11 +151,6 @@ def needs_rehash(password_hash: str, *, rounds: int = BCRYPT_COST) -> bool:
     return cost is None or cost < rounds
 
 
-def warm_up(*, rounds: int = BCRYPT_COST) -> None:
-    """Compute the dummy hash at start-up so the first unknown-email sign-in isn't twice as slow."""
-    _dummy_hash(rounds)
-
-
 async def hash_password_async(password: str, *, rounds: int = BCRYPT_COST) -> str:
     return await asyncio.to_thread(hash_password, password, rounds=rounds)
 

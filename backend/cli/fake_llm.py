@@ -1,6 +1,6 @@
 """`make run` with SKOPX_FAKE_LLM=1: the local demo model instead of Claude.
 
-Starts `python -m tests.fakes.anthropic_server` as a subprocess on a free local port, accepting only
+Starts `python -m backend.llm.demo.server` as a subprocess on a free local port, accepting only
 the demo key, and returns the environment the app needs to talk to it. The app then resolves the
 "demo" key source (no user or server key), records usage as `demo`, and labels the chat
 "Local demo model" — it is never used silently. Wiring in backend/cli/run.py:
@@ -51,7 +51,7 @@ def start(*, port: int | None = None, timeout: float = 20.0) -> FakeLLM:
         [
             sys.executable,
             "-m",
-            "tests.fakes.anthropic_server",
+            "backend.llm.demo.server",
             "--port",
             str(port),
             "--valid-key",
@@ -67,7 +67,7 @@ def start(*, port: int | None = None, timeout: float = 20.0) -> FakeLLM:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("The local demo model (tests.fakes.anthropic_server) could not start.")
+            raise RuntimeError("The local demo model (backend.llm.demo.server) could not start.")
         try:
             httpx.get(f"{base_url}/_fake/health", timeout=1).raise_for_status()
             return FakeLLM(process=process, base_url=base_url)

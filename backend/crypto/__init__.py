@@ -1,4 +1,4 @@
-"""Encryption at rest (ARCHITECTURE §4): per-purpose keyrings, AES-256-GCM tokens bound
+"""Encryption at rest: per-purpose keyrings, AES-256-GCM tokens bound
 to purpose, tenant and row, the seed's legacy format (read-only), rotation and BYOK helpers."""
 
 from backend.crypto.aead import DecryptionError, decrypt, encrypt, key_id_of, needs_rotation

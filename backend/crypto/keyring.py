@@ -145,11 +145,6 @@ def load_keyring(settings: Settings, purpose: str) -> Keyring:
     return Keyring.parse(purpose, raw)
 
 
-def reset_keyrings() -> None:
-    """Forget cached keyrings (tests, or after settings change)."""
-    _cache.clear()
-
-
 def validate_all(settings: Settings) -> None:
     """Raise SettingsError naming every missing (production) or malformed keyring variable."""
     problems: list[str] = []

@@ -14,6 +14,19 @@ import psycopg
 from psycopg import errors as pg
 
 from backend.errors import AppError, Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from backend.limits import (
+    CONVERSATION_TITLE,
+    DATA_QUERY_SQL,
+    DATA_QUERY_TITLE,
+    DATABASE_CONNECTION_NAME,
+    DISPLAY_NAME,
+    ORGANIZATION_NAME,
+    ORGANIZATION_SLUG,
+    PROJECT_DESCRIPTION,
+    PROJECT_NAME,
+    TASK_TITLE,
+    Length,
+)
 
 # Custom SQLSTATEs raised by sql/0004 and sql/0005.
 LAST_OWNER = "SX001"
@@ -40,26 +53,43 @@ UNIQUE_SENTENCES: dict[str, tuple[str | None, str]] = {
     "stripe_events_pkey": (None, "This event was already processed."),
 }
 
+
+def _between(length: Length) -> str:
+    return f"between {length.min_len:,} and {length.max_len:,} characters"
+
+
+# The limits quoted are those people are told when they type (backend.limits), even where the
+# database's own bound is higher: this sentence stands in for the service's when a check fires.
 CHECK_SENTENCES: dict[str, tuple[str | None, str]] = {
     "users_email_valid": ("email", "Please enter a valid email address."),
     "invitations_email_valid": ("email", "Please enter a valid email address."),
-    "users_display_name_length": ("display_name", "Your name must be between 1 and 100 characters."),
-    "organizations_name_length": ("name", "The organization name must be between 1 and 100 characters."),
+    "users_display_name_length": ("display_name", f"Your name must be {_between(DISPLAY_NAME)}."),
+    "organizations_name_length": ("name", f"The organization name must be {_between(ORGANIZATION_NAME)}."),
     "organizations_slug_valid": (
         "slug",
-        "The workspace address may use lowercase letters, digits and dashes (up to 48 characters).",
+        "The workspace address may use lowercase letters, digits and dashes "
+        f"(up to {ORGANIZATION_SLUG.max_len} characters).",
     ),
-    "projects_name_length": ("name", "The project name must be between 1 and 200 characters."),
-    "projects_description_length": ("description", "The description is too long (5,000 characters at most)."),
+    "projects_name_length": ("name", f"The project name must be {_between(PROJECT_NAME)}."),
+    "projects_description_length": (
+        "description",
+        f"The description is too long ({PROJECT_DESCRIPTION.max_len:,} characters at most).",
+    ),
     "projects_visibility_valid": ("visibility", "A project is either shared or private."),
     "projects_status_valid": ("status", "A project is either active or archived."),
-    "tasks_title_length": ("title", "The task title must be between 1 and 300 characters."),
+    "tasks_title_length": ("title", f"The task title must be {_between(TASK_TITLE)}."),
     "tasks_status_valid": ("status", "A task is to do, doing or done."),
-    "conversations_title_length": ("title", "The title must be between 1 and 200 characters."),
+    "conversations_title_length": ("title", f"The title must be {_between(CONVERSATION_TITLE)}."),
     "messages_content_length": ("content", "This message is too long."),
-    "database_connections_name_length": ("name", "The connection name must be between 1 and 100 characters."),
-    "data_queries_title_length": ("title", "The query title must be between 1 and 200 characters."),
-    "data_queries_sql_length": ("sql_text", "The query must not be empty or longer than 100,000 characters."),
+    "database_connections_name_length": (
+        "name",
+        f"The connection name must be {_between(DATABASE_CONNECTION_NAME)}.",
+    ),
+    "data_queries_title_length": ("title", f"The query title must be {_between(DATA_QUERY_TITLE)}."),
+    "data_queries_sql_length": (
+        "sql_text",
+        f"The query must not be empty or longer than {DATA_QUERY_SQL.max_len:,} characters.",
+    ),
     "repositories_full_name_valid": ("full_name", "Repository names look like owner/name."),
     "user_profiles_avatar_url_valid": ("avatar_url", "The picture address must start with https://."),
 }

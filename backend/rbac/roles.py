@@ -5,9 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from backend.errors import Invalid
+from backend.limits import ROLES
 
 
 class Role(StrEnum):
+    """The `org_role` values of backend.limits.ROLES, by name; ROLE_ORDER ranks them in that order."""
+
     VIEWER = "viewer"
     MEMBER = "member"
     ADMIN = "admin"
@@ -21,7 +24,7 @@ class Role(StrEnum):
             raise Invalid("Choose one of the roles: owner, admin, member or viewer.", field="role") from None
 
 
-ROLE_ORDER = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+ROLE_ORDER = {Role(name): rank for rank, name in enumerate(ROLES)}
 
 
 def at_least(role: Role | str | None, minimum: Role | str) -> bool:

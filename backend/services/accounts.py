@@ -25,6 +25,7 @@ from backend.auth.tokens import (
 from backend.config import get_settings
 from backend.db.session import service_session
 from backend.errors import Conflict, Invalid, Unauthenticated
+from backend.limits import DISPLAY_NAME, USER_AGENT
 from backend.ratelimit import AUTH
 from backend.ratelimit import wait_message as ratelimit_wait_message
 from backend.text import clean_line
@@ -61,7 +62,12 @@ def wait_message(retry_after: int | None) -> str:
 
 def clean_display_name(name: str | None) -> str:
     return clean_line(
-        name, label="your name", field="name", max_len=100, length_error="Enter your name (1–100 characters)."
+        name,
+        label="your name",
+        field="name",
+        min_len=DISPLAY_NAME.min_len,
+        max_len=DISPLAY_NAME.max_len,
+        length_error=f"Enter your name ({DISPLAY_NAME.min_len}–{DISPLAY_NAME.max_len} characters).",
     )
 
 
@@ -72,7 +78,13 @@ async def open_session(conn: AsyncConnection, user_id: uuid.UUID | str, user_age
     jti = new_session_jti()
     await conn.execute(
         "insert into public.sessions (jti, user_id, created_at, expires_at, user_agent) values (%s, %s, %s, %s, %s)",
-        (jti, user_id, now, now + timedelta(seconds=settings.session_ttl_seconds), (user_agent or "")[:512]),
+        (
+            jti,
+            user_id,
+            now,
+            now + timedelta(seconds=settings.session_ttl_seconds),
+            (user_agent or "")[: USER_AGENT.max_len],
+        ),
     )
     return issue_session_token(user_id, jti, now, settings.session_ttl_seconds, settings.session_secret)
 

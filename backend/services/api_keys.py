@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from backend.config import get_settings
+from backend.config import Settings, get_settings
 from backend.crypto import DecryptionError, decrypt, encrypt, validate_anthropic_key
 from backend.crypto.api_keys import ANTHROPIC_PREFIX, VISIBLE_SUFFIX
 from backend.db.session import service_session
@@ -90,10 +90,10 @@ def _summary(row: dict) -> KeySummary:
     )
 
 
-async def _verify(api_key: str) -> None:
+async def _verify(api_key: str, settings: Settings) -> None:
     """One cheap call; every failure becomes a sentence that says what to do (never the key)."""
     try:
-        await verify_api_key(api_key, base_url=get_settings().anthropic_base_url)
+        await verify_api_key(api_key, base_url=settings.anthropic_base_url)
     except LLMError as error:
         log.info("anthropic key verification failed: kind=%s status=%s", error.kind, error.status)
         if error.kind == "invalid_key":
@@ -112,11 +112,13 @@ _SELECT = "select id, provider, key_last4, created_at, updated_at from public.us
 _RETURNING = " returning id, provider, key_last4, created_at, updated_at"
 
 
-async def save_anthropic_key(*, user_id: str, api_key: str, verify: bool) -> SaveResult:
+async def save_anthropic_key(
+    *, user_id: str, api_key: str, verify: bool, settings: Settings | None = None
+) -> SaveResult:
     """Validate (and optionally verify), encrypt and store the user's key, replacing any previous one."""
     key = validate_anthropic_key(clean_line(api_key, label="the API key", field="api_key", min_len=0))
     if verify:
-        await _verify(key)
+        await _verify(key, settings or get_settings())
     last4 = key[-VISIBLE_SUFFIX:]
     async with service_session(actor_id=user_id) as conn:
         for _ in range(2):  # a concurrent first save may win the insert; then replace its row
@@ -177,9 +179,9 @@ async def delete_anthropic_key(*, user_id: str) -> bool:
     return deleted
 
 
-def fallback_source() -> Literal["server", "demo"] | None:
+def fallback_source(*, settings: Settings | None = None) -> Literal["server", "demo"] | None:
     """Which key chat falls back to when the user has none of their own (no decryption, no DB)."""
-    settings = get_settings()
+    settings = settings or get_settings()
     if settings.anthropic_api_key:
         return "server"
     if settings.fake_llm:
@@ -187,7 +189,7 @@ def fallback_source() -> Literal["server", "demo"] | None:
     return None
 
 
-async def resolve_anthropic_key(*, user_id: str) -> ResolvedKey:
+async def resolve_anthropic_key(*, user_id: str, settings: Settings | None = None) -> ResolvedKey:
     """The key a model call for this user uses: their own, else the server's, else the demo model.
 
     Raises `ApiKeyRequired` (detail: ADD_KEY_MESSAGE) when there is none, and `ApiKeyUnreadable` when
@@ -208,9 +210,10 @@ async def resolve_anthropic_key(*, user_id: str) -> ResolvedKey:
             log.warning("stored %s API key of user %s is unreadable: %s", PROVIDER, user_id, error.reason)
             raise ApiKeyUnreadable() from None
         return ResolvedKey(api_key=plaintext.decode(), source="user")
-    source = fallback_source()
+    settings = settings or get_settings()
+    source = fallback_source(settings=settings)
     if source == "server":
-        return ResolvedKey(api_key=get_settings().anthropic_api_key or "", source="server")
+        return ResolvedKey(api_key=settings.anthropic_api_key or "", source="server")
     if source == "demo":
         return ResolvedKey(api_key="", source="demo")
     raise ApiKeyRequired()

@@ -34,6 +34,7 @@ from backend.billing import (
     subscription_state_from_event,
     subscription_state_from_subscription,
 )
+from backend.billing.checkout import BillingUnavailable as BillingUnavailable  # raised to callers
 from backend.billing.checkout import require_plan
 from backend.billing.plans import plan_by_key
 from backend.billing.subscription_state import as_dict
@@ -53,6 +54,17 @@ _ROW = (
 )
 
 
+# How each subscription status reads, and its tone (good, info, warning, bad; neutral otherwise).
+STATUS_LABELS = {
+    "active": ("Active", "good"),
+    "trialing": ("Trial", "info"),
+    "past_due": ("Payment overdue", "warning"),
+    "canceled": ("Cancelled", "bad"),
+    "pending": ("No subscription", "neutral"),
+}
+LIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
+
+
 @dataclass(frozen=True)
 class BillingOverview:
     configured: bool
@@ -65,6 +77,27 @@ class BillingOverview:
     restricted: bool = False
     has_customer: bool = False
     can_manage: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, (self.status, "neutral"))[0]
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_LABELS.get(self.status, (self.status, "neutral"))[1]
+
+    @property
+    def live(self) -> bool:
+        """A subscription exists and is being paid for (or is in its grace period)."""
+        return self.status in LIVE_STATUSES
+
+    @property
+    def payment_failed(self) -> bool:
+        return self.status == "past_due"
+
+    @property
+    def period_label(self) -> str:
+        return "Period ends" if self.status == "canceled" else "Renews on"
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,16 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from backend import routes
 from backend.config import Settings, get_settings
 from backend.db.session import service_session, tenant_session
 from backend.errors import Forbidden
 from backend.services.context import RequestContext
 
 GRACE_DAYS = 3
-BILLING_PATH = "/billing"
-PRICING_PATH = "/pricing"
-INACTIVE_PATH = "/billing/inactive"
-ALWAYS_REACHABLE = frozenset({BILLING_PATH, PRICING_PATH, INACTIVE_PATH, "/settings/account", "/security"})
+ALWAYS_REACHABLE = frozenset(
+    {routes.BILLING, routes.PRICING, routes.BILLING_INACTIVE, routes.ACCOUNT, routes.SECURITY}
+)
 FULL_ACCESS = frozenset({"active", "trialing"})
 PAUSED = "Skopx is paused for this organization."
 INACTIVE_REASONS = {
@@ -93,8 +93,8 @@ def is_always_reachable(path: str) -> bool:
 def landing_for(billing: BillingStatus, *, role: str) -> str:
     """Where a restricted organization's member is sent."""
     if role != "owner":
-        return INACTIVE_PATH
-    return PRICING_PATH if billing.status == "pending" else BILLING_PATH
+        return routes.BILLING_INACTIVE
+    return routes.PRICING if billing.status == "pending" else routes.BILLING
 
 
 def decide(billing: BillingStatus, *, role: str, path: str, now: datetime) -> Access:

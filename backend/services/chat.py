@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
-from backend.config import get_settings
+from backend.config import Settings, get_settings
 from backend.db.session import tenant_session
-from backend.errors import Forbidden, Invalid, RateLimited
-from backend.llm import Completion, TextDelta, assemble_history, estimate_tokens, stream_reply
+from backend.errors import AppError, Forbidden, Invalid, RateLimited
+from backend.limits import CHAT_MESSAGE
+from backend.llm import Completion, LLMError, TextDelta, assemble_history, estimate_tokens, stream_reply
 from backend.llm.titles import DEFAULT_TITLE, title_from_first_message
 from backend.ratelimit import API, client_ip, client_key, get_async_limiter
 from backend.rbac import Role
@@ -42,7 +44,7 @@ from backend.services.context import RequestContext
 from backend.services.conversations import Conversation, Message, fetch_conversation, fetch_messages
 from backend.text import clean_line, clean_text, storable
 
-MAX_MESSAGE_CHARS = 32_000
+MAX_MESSAGE_CHARS = CHAT_MESSAGE.max_len
 MAX_REPLY_TOKENS = 4096
 HISTORY_FETCH_LIMIT = 400
 # The key `make run` gives the local demo model (backend/cli/fake_llm.py); it opens nothing real.
@@ -60,13 +62,13 @@ class _Key:
     source: str
 
 
-async def _resolve_key(user_id: str) -> _Key:
-    """Issue 5's resolution (own key, else the server's, else the demo model; else ApiKeyRequired).
+async def _resolve_key(user_id: str, settings: Settings) -> _Key:
+    """The key that pays: the user's own, else the server's, else the demo model; else ApiKeyRequired.
 
     With SKOPX_FAKE_LLM=1 every call goes to the local demo model, so no real key is ever sent to it."""
-    if get_settings().fake_llm:
+    if settings.fake_llm:
         return _Key(DEMO_API_KEY, "demo")
-    key = await resolve_anthropic_key(user_id=user_id)
+    key = await resolve_anthropic_key(user_id=user_id, settings=settings)
     if key.source == "demo":
         return _Key(DEMO_API_KEY, "demo")
     return _Key(key.api_key, key.source)
@@ -128,13 +130,12 @@ def _check_can_chat(ctx: RequestContext, conversation: Conversation) -> None:
         raise Forbidden(CHAT_FORBIDDEN)
 
 
-async def _prepare(ctx: RequestContext, conversation_id: str, text: str | None) -> Turn:
-    settings = get_settings()
+async def _prepare(ctx: RequestContext, conversation_id: str, text: str | None, settings: Settings) -> Turn:
     key = None
     async with tenant_session(ctx.user_id) as conn:
         conversation = await fetch_conversation(conn, ctx, conversation_id)
         _check_can_chat(ctx, conversation)
-        key = await _resolve_key(ctx.user_id)  # no user message is stored when nobody can pay
+        key = await _resolve_key(ctx.user_id, settings)  # no user message is stored when nobody can pay
         user_message, title = None, None
         if text is not None:
             row = await (
@@ -187,14 +188,16 @@ async def _prepare(ctx: RequestContext, conversation_id: str, text: str | None) 
     )
 
 
-async def start_turn(*, ctx: RequestContext, conversation_id: str, text: str) -> Turn:
+async def start_turn(
+    *, ctx: RequestContext, conversation_id: str, text: str, settings: Settings | None = None
+) -> Turn:
     """Check and store the user's message; return what to send to the model."""
-    return await _prepare(ctx, conversation_id, clean_message(text))
+    return await _prepare(ctx, conversation_id, clean_message(text), settings or get_settings())
 
 
-async def start_retry(*, ctx: RequestContext, conversation_id: str) -> Turn:
+async def start_retry(*, ctx: RequestContext, conversation_id: str, settings: Settings | None = None) -> Turn:
     """Answer the latest user message again (after a failed, stopped or missing reply)."""
-    return await _prepare(ctx, conversation_id, None)
+    return await _prepare(ctx, conversation_id, None, settings or get_settings())
 
 
 async def stream_turn(turn: Turn) -> AsyncIterator[str]:
@@ -251,6 +254,18 @@ async def save_when_back(*, ctx: RequestContext, turn: Turn, text: str) -> Messa
     text = storable(text)
     return await store_reply_when_back(
         ctx, turn.conversation, turn.reply_id, text=text, usage=_usage(turn, text, "interrupted")
+    )
+
+
+def failure_detail(failure: BaseException) -> str:
+    """What the chat says when a reply broke off: the model's own sentence, else a lost connection."""
+    return failure.detail if isinstance(failure, AppError) else LLMError("connection_lost").detail
+
+
+def unsaved_reply(turn: Turn, text: str) -> Message:
+    """The reply as shown while the database can't store it: on screen, marked interrupted."""
+    return Message(
+        id=turn.reply_id, role="assistant", content=text, status="interrupted", created_at=datetime.now(UTC)
     )
 
 

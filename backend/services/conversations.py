@@ -16,13 +16,13 @@ from psycopg import AsyncConnection
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Forbidden
+from backend.limits import CONVERSATION_TITLE
 from backend.llm.titles import DEFAULT_TITLE
 from backend.rbac import Role, at_least
 from backend.services.context import RequestContext
 from backend.services.projects import may_edit, parse_id, require_active
 from backend.text import clean_line
 
-TITLE_MAX = 200
 MESSAGE_LIMIT = 500
 CONVERSATION_NOT_FOUND = (
     "We couldn't find that conversation. It may have been deleted, or you may not have access to it."
@@ -52,14 +52,45 @@ class Message:
     status: str
     created_at: datetime
 
+    @property
+    def from_user(self) -> bool:
+        return self.role == "user"
+
+    @property
+    def note(self) -> str:
+        """What is said under a reply that isn't complete ("" when it is)."""
+        return STATUS_NOTES.get(self.status, "")
+
+    @property
+    def note_kind(self) -> str:
+        """How the note looks: `stopped` (someone pressed Stop) or `warning` (it broke off)."""
+        return "stopped" if self.status == "stopped" else ("warning" if self.note else "")
+
+
+STATUS_NOTES = {
+    "stopped": "Stopped — partial reply",
+    "error": "Interrupted — partial reply",
+    "interrupted": "Interrupted — partial reply",
+    "streaming": "Still being written — reload to see the rest",
+}
+
+
+def retry_possible(conversation: Conversation, messages: list[Message]) -> bool:
+    """Whether Retry is offered: the person may chat here and the last message has no complete reply."""
+    last = messages[-1] if messages else None
+    return bool(conversation.can_chat and last and (last.from_user or last.status != "complete"))
+
 
 def clean_title(title: str | None) -> str:
     return clean_line(
         title,
         label="the conversation title",
         field="title",
-        max_len=TITLE_MAX,
-        length_error=f"Give the conversation a title of 1–{TITLE_MAX} characters.",
+        min_len=CONVERSATION_TITLE.min_len,
+        max_len=CONVERSATION_TITLE.max_len,
+        length_error=(
+            f"Give the conversation a title of {CONVERSATION_TITLE.min_len}–{CONVERSATION_TITLE.max_len} characters."
+        ),
     )
 
 

@@ -14,19 +14,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from backend import routes
 from backend.auth.emails import normalize_email
 from backend.auth.tokens import new_invitation_token
 from backend.config import get_settings
 from backend.db.errors import expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Conflict, Forbidden, NotFound
+from backend.limits import INVITATION_TOKEN_MAX_LEN
 from backend.rbac import Role, can_assign_role
 from backend.services.context import RequestContext
 
 log = logging.getLogger(__name__)
 
 INVITATION_TTL = timedelta(days=7)
-MAX_TOKEN_LENGTH = 200
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # secrets.token_urlsafe's alphabet
 INVALID_LINK = (
     "This invitation link is invalid, has expired or has already been used. "
@@ -65,6 +66,7 @@ class InvitationView:
     created_at: datetime
     expires_at: datetime
     withdrawn: bool = False
+    revocable: bool = False  # the viewer may revoke it (may grant its role)
 
     @property
     def expired(self) -> bool:
@@ -78,7 +80,7 @@ class AcceptedInvitation:
 
 
 def invitation_link(token: str) -> str:
-    return f"{get_settings().public_url}/invite/{token}"
+    return f"{get_settings().public_url}{routes.invite(token)}"
 
 
 async def create_invitation(*, ctx: RequestContext, email: str, role: str) -> CreatedInvitation:
@@ -145,7 +147,10 @@ async def list_pending(*, ctx: RequestContext) -> list[InvitationView]:
                 (ctx.org_id,),
             )
         ).fetchall()
-    return [InvitationView(**{**r, "role": Role(r["role"])}) for r in rows]
+    return [
+        InvitationView(**{**r, "role": Role(r["role"]), "revocable": can_assign_role(ctx.role, r["role"])})
+        for r in rows
+    ]
 
 
 async def revoke_invitation(*, ctx: RequestContext, invitation_id: str) -> str:
@@ -178,7 +183,7 @@ async def revoke_invitation(*, ctx: RequestContext, invitation_id: str) -> str:
 async def accept_invitation(*, user_id: str, token: str) -> AcceptedInvitation:
     """Join the invitation's organization as the signed-in user (who must own the invited address)."""
     token = (token or "").strip()
-    if len(token) > MAX_TOKEN_LENGTH or not _TOKEN.fullmatch(token):
+    if len(token) > INVITATION_TOKEN_MAX_LEN or not _TOKEN.fullmatch(token):
         raise NotFound(INVALID_LINK)
     try:
         async with tenant_session(user_id) as conn:

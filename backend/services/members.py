@@ -14,12 +14,15 @@ from datetime import datetime
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.rbac import Role, can_assign_role, can_manage_member
+from backend.rbac import ROLE_ORDER, Role, can_assign_role, can_manage_member
 from backend.services.context import RequestContext
 
 NOT_A_MEMBER = "That person is no longer a member of this organization. Reload the page."
 ONLY_OWNERS_MANAGE_OWNERS = "Only an owner can change or remove another owner."
 ONLY_OWNERS_GRANT_OWNER = "Only an owner can make someone an owner."
+
+
+ALL_ROLES = tuple(role.value for role in sorted(Role, key=lambda r: -ROLE_ORDER[r]))  # owner first
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,19 @@ class MemberView:
     role: Role
     joined_at: datetime
     is_you: bool
+    manageable: bool = False  # the viewer may change this person's role or remove them
+    can_transfer: bool = False  # the viewer may make this person an owner
+
+
+def role_phrase(role: Role | str) -> str:
+    """'an admin', 'a member': a role as it reads in a sentence."""
+    word = Role(role).value
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def assignable_roles(actor: Role | str | None) -> list[str]:
+    """The roles `actor` may give someone, highest first (none for members and viewers)."""
+    return [role for role in ALL_ROLES if actor and can_assign_role(actor, role)]
 
 
 def _user_id(value: str) -> str:
@@ -59,6 +75,8 @@ async def list_members(*, ctx: RequestContext) -> list[MemberView]:
             role=Role(r["role"]),
             joined_at=r["joined_at"],
             is_you=r["user_id"] == ctx.user_id,
+            manageable=r["user_id"] != ctx.user_id and can_manage_member(ctx.role, r["role"]),
+            can_transfer=r["user_id"] != ctx.user_id and ctx.role == Role.OWNER and r["role"] != Role.OWNER,
         )
         for r in rows
     ]

@@ -14,6 +14,7 @@ from datetime import datetime
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Invalid
+from backend.limits import ORGANIZATION_NAME
 from backend.rbac import Role
 from backend.services.context import RequestContext
 from backend.text import clean_line
@@ -35,8 +36,11 @@ def clean_organization_name(name: str | None, *, field: str = "name") -> str:
         name,
         label="the organization name",
         field=field,
-        max_len=100,
-        length_error="Enter an organization name of 1 to 100 characters.",
+        min_len=ORGANIZATION_NAME.min_len,
+        max_len=ORGANIZATION_NAME.max_len,
+        length_error=(
+            f"Enter an organization name of {ORGANIZATION_NAME.min_len} to {ORGANIZATION_NAME.max_len} characters."
+        ),
     )
 
 

@@ -16,13 +16,11 @@ from psycopg import AsyncConnection, sql
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Forbidden, Invalid, NotFound
+from backend.limits import PROJECT_DESCRIPTION, PROJECT_NAME, PROJECT_VISIBILITIES
 from backend.rbac import Role, at_least
 from backend.services.context import RequestContext
 from backend.text import clean_line, clean_text
 
-NAME_MAX = 100
-DESCRIPTION_MAX = 2000
-VISIBILITIES = ("shared", "private")
 PROJECT_NOT_FOUND = (
     "We couldn't find that project. It may have been deleted, or you may not have access to it."
 )
@@ -69,8 +67,9 @@ def clean_name(name: str | None) -> str:
         name,
         label="the project name",
         field="name",
-        max_len=NAME_MAX,
-        length_error=f"Give the project a name of 1–{NAME_MAX} characters.",
+        min_len=PROJECT_NAME.min_len,
+        max_len=PROJECT_NAME.max_len,
+        length_error=f"Give the project a name of {PROJECT_NAME.min_len}–{PROJECT_NAME.max_len} characters.",
     )
 
 
@@ -79,14 +78,15 @@ def clean_description(description: str | None) -> str:
         description,
         label="the description",
         field="description",
-        max_len=DESCRIPTION_MAX,
-        length_error=f"Keep the description under {DESCRIPTION_MAX:,} characters.",
+        min_len=PROJECT_DESCRIPTION.min_len,
+        max_len=PROJECT_DESCRIPTION.max_len,
+        length_error=f"Keep the description under {PROJECT_DESCRIPTION.max_len:,} characters.",
     )
 
 
 def clean_visibility(visibility: str | None) -> str:
     value = (visibility or "").strip().lower()
-    if value not in VISIBILITIES:
+    if value not in PROJECT_VISIBILITIES:
         raise Invalid("A project is either shared or private.", field="visibility")
     return value
 
@@ -135,7 +135,7 @@ async def list_projects(
     params: dict[str, object] = {"org": ctx.org_id}
     if not include_archived:
         query += " and p.status = 'active'"
-    if term := clean_line(search, label="the search", field="search", min_len=0)[:NAME_MAX]:
+    if term := clean_line(search, label="the search", field="search", min_len=0)[: PROJECT_NAME.max_len]:
         query += " and p.name ilike %(term)s"
         params["term"] = _like(term)
     query += " order by last_activity desc, p.name limit 500"
@@ -180,7 +180,7 @@ async def _editable(conn: AsyncConnection, ctx: RequestContext, project_id: str)
 
 
 async def _update(ctx: RequestContext, project_id: str, column: str, value: str) -> Project:
-    assert column in {"name", "description", "visibility", "status"}
+    assert column in {"name", "visibility", "status"}
     async with tenant_session(ctx.user_id) as conn:
         project = await _editable(conn, ctx, project_id)
         cursor = await conn.execute(
@@ -195,10 +195,6 @@ async def _update(ctx: RequestContext, project_id: str, column: str, value: str)
 
 async def rename_project(*, ctx: RequestContext, project_id: str, name: str) -> Project:
     return await _update(ctx, project_id, "name", clean_name(name))
-
-
-async def update_description(*, ctx: RequestContext, project_id: str, description: str) -> Project:
-    return await _update(ctx, project_id, "description", clean_description(description))
 
 
 async def set_visibility(*, ctx: RequestContext, project_id: str, visibility: str) -> Project:

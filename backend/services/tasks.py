@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Forbidden, Invalid
+from backend.limits import TASK_STATUSES, TASK_TITLE
 from backend.rbac import Role
 from backend.services.context import RequestContext
 from backend.services.projects import fetch_project, may_edit, parse_id, require_active
 from backend.text import clean_line
 
-TITLE_MAX = 300
-STATUSES = ("todo", "doing", "done")
 STATUS_LABELS = {"todo": "To do", "doing": "Doing", "done": "Done"}
 TASK_NOT_FOUND = "We couldn't find that task. It may have been deleted."
 TASK_FORBIDDEN = "Only the task's creator or an admin can change it."
@@ -32,20 +31,25 @@ class Task:
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
 
 def clean_title(title: str | None) -> str:
     return clean_line(
         title,
         label="the task title",
         field="title",
-        max_len=TITLE_MAX,
-        length_error=f"Give the task a title of 1–{TITLE_MAX} characters.",
+        min_len=TASK_TITLE.min_len,
+        max_len=TASK_TITLE.max_len,
+        length_error=f"Give the task a title of {TASK_TITLE.min_len}–{TASK_TITLE.max_len} characters.",
     )
 
 
 def clean_status(status: str | None) -> str:
     value = (status or "").strip().lower()
-    if value not in STATUSES:
+    if value not in TASK_STATUSES:
         raise Invalid("A task is to do, doing or done.", field="status")
     return value
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend import limits, routes
 from backend.auth.redirects import safe_next_path
 from backend.auth.tokens import session_cookie_clear_kwargs, session_cookie_kwargs, session_cookie_name
 from backend.config import get_settings
@@ -57,7 +58,7 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     email, password = form.get("email", "").strip(), form.get("password", "")
     next_path = safe_next_path(form.get("next"))
-    keep = {"email": email[:254], "next": next_path}
+    keep = {"email": email[: limits.EMAIL_MAX_LEN], "next": next_path}
     keys = _attempt_keys(request, email)
     decision: RateDecision | None = None
     try:
@@ -70,13 +71,13 @@ async def login(request: Request) -> Response:
         )
     except RateLimited as error:
         headers = rate_limit_headers(decision) if decision else None
-        return failure(request, error, back_to="/login", code="rate_limited", keep=keep, headers=headers)
+        return failure(request, error, back_to=routes.LOGIN, code="rate_limited", keep=keep, headers=headers)
     except AppError as refused:
         headers = rate_limit_headers(decision) if decision else None
         code = "server" if isinstance(refused, Unavailable) else "invalid_credentials"
-        return failure(request, refused, back_to="/login", code=code, keep=keep, headers=headers)
+        return failure(request, refused, back_to=routes.LOGIN, code=code, keep=keep, headers=headers)
     except Exception as error:  # noqa: BLE001
-        return unexpected(request, error, back_to="/login")
+        return unexpected(request, error, back_to=routes.LOGIN)
     left = await _give_back(keys, decision)
     return _with_cookie(success(request, next_path, headers=rate_limit_headers(left)), token)
 
@@ -84,7 +85,10 @@ async def login(request: Request) -> Response:
 async def signup(request: Request) -> Response:
     form = await read_form(request)
     email = form.get("email", "")
-    keep = {"name": form.get("name", "")[:100], "email": email[:254]}
+    keep = {
+        "name": form.get("name", "")[: limits.DISPLAY_NAME.max_len],
+        "email": email[: limits.EMAIL_MAX_LEN],
+    }
     keys = _attempt_keys(request, email)
     decision: RateDecision | None = None
     try:
@@ -98,16 +102,16 @@ async def signup(request: Request) -> Response:
         )
     except RateLimited as error:
         headers = rate_limit_headers(decision) if decision else None
-        return failure(request, error, back_to="/signup", code="rate_limited", keep=keep, headers=headers)
+        return failure(request, error, back_to=routes.SIGNUP, code="rate_limited", keep=keep, headers=headers)
     except AppError as error:
         headers = rate_limit_headers(decision) if decision else None
-        return failure(request, error, back_to="/signup", code="invalid", keep=keep, headers=headers)
+        return failure(request, error, back_to=routes.SIGNUP, code="invalid", keep=keep, headers=headers)
     except Exception as error:  # noqa: BLE001
-        return unexpected(request, error, back_to="/signup")
+        return unexpected(request, error, back_to=routes.SIGNUP)
     # A new account keeps its attempt on the client's budget (at most 10 accounts per client per
     # window), and gives back only the address's, which can't be signed up for again anyway.
     await _give_back(keys[1:], decision)
-    next_path = safe_next_path(form.get("next"), default="/chat")
+    next_path = safe_next_path(form.get("next"), default=routes.CHAT)
     return _with_cookie(success(request, next_path), token)
 
 
@@ -119,7 +123,7 @@ async def logout(request: Request) -> Response:
     except AppError:
         pass  # an unknown or expired session is already signed out
     except Exception as error:  # noqa: BLE001
-        return unexpected(request, error, back_to="/login")
-    response = success(request, "/login?notice=signed_out")
+        return unexpected(request, error, back_to=routes.LOGIN)
+    response = success(request, routes.login_with_notice("signed_out"))
     response.delete_cookie(session_cookie_name(settings), **session_cookie_clear_kwargs(settings))
     return response

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import limits
+from components.dialogs import typed_delete_dialog
+from components.forms import rule_row
 from components.settings_nav import (
-    confirm_dialog,
     field_error,
     section,
     settings_page,
     skeleton_rows,
-    typed_confirmation,
 )
 from state.account import AccountState
 
@@ -42,21 +43,6 @@ def password_input(name: str, autocomplete: str, **props) -> rx.Component:
     )
 
 
-def rule_row(rule: dict) -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            rule["ok"],
-            rx.icon("circle-check", size=14, color=rx.color("green", 10)),
-            rx.icon("circle", size=14, color=rx.color("gray", 8)),
-        ),
-        rx.text(
-            rule["label"], size="1", color=rx.cond(rule["ok"], rx.color("green", 11), rx.color("gray", 11))
-        ),
-        spacing="2",
-        align="center",
-    )
-
-
 def profile_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -67,7 +53,7 @@ def profile_form() -> rx.Component:
                     name="name",
                     default_value=AccountState.user_name,
                     key=AccountState.user_name,
-                    max_length=100,
+                    max_length=limits.DISPLAY_NAME.max_len,
                     required=True,
                     auto_complete="name",
                     size="2",
@@ -181,22 +167,16 @@ def delete_section() -> rx.Component:
                 on_click=AccountState.open_delete,
             )
         ),
-        confirm_dialog(
-            open=AccountState.delete_open,
+        typed_delete_dialog(
+            AccountState,
             title="Delete your account?",
             body="You will be signed out everywhere and your account cannot be recovered.",
             confirm_label="Delete account",
             on_confirm=AccountState.delete_account,
-            on_open_change=AccountState.set_delete_open,
-            busy=AccountState.deleting,
-            confirm_disabled=~AccountState.delete_matches,
-            extra=typed_confirmation(
-                rx.text("Type your email ", rx.text.strong(AccountState.user_email), " to confirm", size="2"),
-                input_id="confirm_email",
-                value=AccountState.delete_typed,
-                on_change=AccountState.set_delete_typed,
-                error=AccountState.delete_error,
+            prompt=rx.text(
+                "Type your email ", rx.text.strong(AccountState.user_email), " to confirm", size="2"
             ),
+            input_id="confirm_email",
         ),
         danger=True,
     )

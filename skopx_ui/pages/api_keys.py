@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.settings_nav import confirm_dialog, section, settings_page, skeleton_rows
+from components.dialogs import confirm_dialog
+from components.settings_nav import section, settings_page, skeleton_rows
 from state.api_keys import KEY_INPUT_ID, ApiKeysState
 
 CONSOLE_URL = "https://console.anthropic.com/settings/keys"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from backend.billing import get_plans
 from components.billing_cards import notice_callout, page_heading, seats_field, stat, status_badge
 from state.billing import BillingState as S
@@ -31,7 +32,7 @@ def _refused() -> rx.Component:
                 size="2",
                 color=rx.color("gray", 11),
             ),
-            rx.link("Back to chat", href="/chat", size="2"),
+            rx.link("Back to chat", href=routes.CHAT, size="2"),
             spacing="3",
             align="start",
         ),
@@ -43,7 +44,7 @@ def _refused() -> rx.Component:
 
 def _grace_callout() -> rx.Component:
     return rx.cond(
-        S.status == "past_due",
+        S.payment_failed,
         rx.callout(
             rx.cond(
                 S.restricted,
@@ -76,7 +77,7 @@ def _summary() -> rx.Component:
                     align="start",
                 ),
                 rx.spacer(),
-                rx.box(status_badge(S.status_label, S.status), data_testid="billing-status"),
+                rx.box(status_badge(S.status_label, S.status_tone), data_testid="billing-status"),
                 width="100%",
                 align="center",
             ),
@@ -84,7 +85,7 @@ def _summary() -> rx.Component:
             rx.hstack(
                 stat("Seats", rx.text(S.seats, size="4", weight="bold", data_testid="billing-seats")),
                 stat(
-                    rx.cond(S.status == "canceled", "Period ends", "Renews on"),
+                    S.period_label,
                     rx.cond(S.period_end != "", S.period_end, "—"),
                 ),
                 stat("Payment method", rx.cond(S.has_customer, "On file with Stripe", "None yet")),
@@ -139,7 +140,7 @@ def _owner_actions() -> rx.Component:
                         spacing="3",
                         wrap="wrap",
                     ),
-                    rx.link("Compare plans", href="/pricing", size="2"),
+                    rx.link("Compare plans", href=routes.PRICING, size="2"),
                     spacing="3",
                     align="start",
                 ),

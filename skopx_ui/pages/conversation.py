@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import limits, routes
 from backend.services.chat import MAX_MESSAGE_CHARS
 from components.chat_composer import composer, failure_panel, read_only_note
 from components.chat_messages import CHAT_CSS, message_list, scroller, streaming_bubble, typing_indicator
-from components.chat_sidebar import confirm_dialog, conversation_list, new_conversation_dialog, rename_dialog
+from components.chat_sidebar import conversation_list, new_conversation_dialog, rename_dialog
+from components.dialogs import confirm_dialog
 from state.chat import ChatState
 from state.chat_stream import ChatStreamState, ChatTurnState, ComposerState
 
@@ -64,7 +66,7 @@ def header() -> rx.Component:
         rx.vstack(
             rx.link(
                 ChatState.project_name,
-                href="/projects/" + ChatState.project_id,
+                href=routes.project(ChatState.project_id),
                 size="1",
                 color=rx.color("gray", 10),
             ),
@@ -95,6 +97,7 @@ def header() -> rx.Component:
         ),
         rename_dialog(
             title="Rename conversation",
+            max_length=limits.CONVERSATION_TITLE.max_len,
             label="Title",
             value=ChatState.title,
             open_=ChatState.rename_open,
@@ -103,9 +106,9 @@ def header() -> rx.Component:
         ),
         confirm_dialog(
             title="Delete this conversation?",
-            description="Its messages are deleted for everyone. This cannot be undone.",
-            confirm="Delete conversation",
-            open_=ChatState.delete_open,
+            body="Its messages are deleted for everyone. This cannot be undone.",
+            confirm_label="Delete conversation",
+            open=ChatState.delete_open,
             on_open_change=ChatState.set_delete_open,
             on_confirm=ChatState.delete,
         ),
@@ -179,7 +182,7 @@ def footer() -> rx.Component:
             ),
             read_only_note(
                 rx.cond(
-                    ChatState.role == "viewer",
+                    ~ChatState.can_write,
                     "You can read this conversation. Viewers can't send messages.",
                     rx.cond(
                         ChatState.project_archived,
@@ -204,7 +207,7 @@ def not_found() -> rx.Component:
             rx.text(
                 "It may have been deleted, or you may not have access to it.", color=rx.color("gray", 10)
             ),
-            rx.link(rx.button("Back to chat", variant="soft"), href="/chat"),
+            rx.link(rx.button("Back to chat", variant="soft"), href=routes.CHAT),
             align="center",
             spacing="3",
         ),

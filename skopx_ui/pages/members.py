@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.dialogs import confirm_dialog
 from components.settings_nav import (
-    confirm_dialog,
     role_badge,
     role_select,
     section,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import limits
+from components.dialogs import typed_delete_dialog
 from components.settings_nav import (
-    confirm_dialog,
     field_error,
     section,
     settings_page,
     skeleton_rows,
-    typed_confirmation,
 )
 from state.organization import OrganizationState
 
@@ -27,7 +27,7 @@ def details() -> rx.Component:
                         name="name",
                         default_value=OrganizationState.org_name,
                         key=OrganizationState.org_name,
-                        max_length=100,
+                        max_length=limits.ORGANIZATION_NAME.max_len,
                         required=True,
                         size="2",
                         width="100%",
@@ -84,7 +84,7 @@ def create_form() -> rx.Component:
                     id="new_org_name",
                     name="name",
                     placeholder="e.g. Acme Research",
-                    max_length=100,
+                    max_length=limits.ORGANIZATION_NAME.max_len,
                     required=True,
                     size="2",
                     width="100%",
@@ -126,22 +126,14 @@ def danger_zone() -> rx.Component:
                 on_click=OrganizationState.open_delete,
             )
         ),
-        confirm_dialog(
-            open=OrganizationState.delete_open,
+        typed_delete_dialog(
+            OrganizationState,
             title=rx.Var.create("Delete ") + OrganizationState.org_name + "?",
             body="Everything in this organization is deleted for every member, immediately and for good.",
             confirm_label="Delete organization",
             on_confirm=OrganizationState.delete,
-            on_open_change=OrganizationState.set_delete_open,
-            busy=OrganizationState.deleting,
-            confirm_disabled=~OrganizationState.delete_matches,
-            extra=typed_confirmation(
-                rx.text("Type ", rx.text.strong(OrganizationState.org_name), " to confirm", size="2"),
-                input_id="confirm_org_name",
-                value=OrganizationState.delete_typed,
-                on_change=OrganizationState.set_delete_typed,
-                error=OrganizationState.delete_error,
-            ),
+            prompt=rx.text("Type ", rx.text.strong(OrganizationState.org_name), " to confirm", size="2"),
+            input_id="confirm_org_name",
         ),
         danger=True,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend import routes
 from components.project_cards import archived_badge, empty_state, visibility_badge
 from components.project_tasks import add_task_form, conversation_row, panel, task_row
 from state.projects import ProjectDetailState as S
@@ -15,7 +16,7 @@ def header() -> rx.Component:
             rx.hstack(
                 rx.icon("arrow-left", size=14), rx.text("Projects", size="2"), align="center", spacing="1"
             ),
-            href="/projects",
+            href=routes.PROJECTS,
             color=rx.color("gray", 10),
         ),
         rx.hstack(
@@ -72,7 +73,12 @@ def conversations() -> rx.Component:
 def tasks() -> rx.Component:
     return panel(
         "Tasks",
-        rx.foreach(S.task_rows, lambda t: task_row(t, on_status=S.set_task_status, on_delete=S.delete_task)),
+        rx.foreach(
+            S.task_rows,
+            lambda t: task_row(
+                t, statuses=S.task_statuses, on_status=S.set_task_status, on_delete=S.delete_task
+            ),
+        ),
         rx.cond(
             S.task_rows.length() == 0,
             rx.text("No tasks yet.", size="2", color=rx.color("gray", 10), padding="12px"),
@@ -91,7 +97,7 @@ def not_found() -> rx.Component:
         "search-x",
         "Project not found",
         "It may have been deleted, or you may not have access to it.",
-        rx.link(rx.button("All projects", variant="soft"), href="/projects"),
+        rx.link(rx.button("All projects", variant="soft"), href=routes.PROJECTS),
     )
 
 

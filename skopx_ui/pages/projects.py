@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.chat_sidebar import confirm_dialog, rename_dialog
+from backend import limits
+from components.chat_sidebar import rename_dialog
+from components.dialogs import confirm_dialog
 from components.project_cards import create_project_dialog, empty_state, project_row
 from state.projects import ProjectsState
 
@@ -96,6 +98,7 @@ def content() -> rx.Component:
         listing(),
         rename_dialog(
             title="Rename project",
+            max_length=limits.PROJECT_NAME.max_len,
             label="Name",
             value=ProjectsState.target_name,
             open_=ProjectsState.rename_open,
@@ -104,10 +107,10 @@ def content() -> rx.Component:
         ),
         confirm_dialog(
             title="Delete this project?",
-            description="“" + ProjectsState.target_name + "” and all its conversations, messages and tasks "
+            body="“" + ProjectsState.target_name + "” and all its conversations, messages and tasks "
             "will be deleted for everyone. This cannot be undone.",
-            confirm="Delete project",
-            open_=ProjectsState.delete_open,
+            confirm_label="Delete project",
+            open=ProjectsState.delete_open,
             on_open_change=ProjectsState.set_delete_open,
             on_confirm=ProjectsState.delete,
         ),

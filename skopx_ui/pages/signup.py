@@ -2,26 +2,10 @@
 
 import reflex as rx
 
-from components.forms import auth_card, error_box, field, post_form
+from backend import limits, routes
+from components.forms import auth_card, error_box, field, post_form, rule_row
 from components.public_layout import public_page
 from state.auth_pages import SignupState
-
-
-def rule_row(rule: dict) -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            rule["ok"],
-            rx.icon("circle-check", size=14, color=rx.color("green", 10)),
-            rx.icon("circle", size=14, color=rx.color("gray", 8)),
-        ),
-        rx.text(
-            rule["label"], size="1", color=rx.cond(rule["ok"], rx.color("green", 11), rx.color("gray", 11))
-        ),
-        spacing="2",
-        align="center",
-        data_rule=rule["key"],
-        data_ok=rule["ok"].to(str),
-    )
 
 
 def checklist() -> rx.Component:
@@ -38,7 +22,10 @@ def page() -> rx.Component:
         auth_card(
             "Create your Skopx account",
             rx.text(
-                "Already have one? ", rx.link("Sign in", href="/login"), size="2", color=rx.color("gray", 11)
+                "Already have one? ",
+                rx.link("Sign in", href=routes.LOGIN),
+                size="2",
+                color=rx.color("gray", 11),
             ),
             post_form(
                 error_box(SignupState.error),
@@ -49,7 +36,7 @@ def page() -> rx.Component:
                         id="name",
                         auto_complete="name",
                         required=True,
-                        max_length=100,
+                        max_length=limits.DISPLAY_NAME.max_len,
                         default_value=SignupState.name,
                         key=SignupState.name,
                         size="3",
@@ -98,7 +85,7 @@ def page() -> rx.Component:
                     size="1",
                     color=rx.color("gray", 10),
                 ),
-                action="/api/auth/signup",
+                action=routes.API_SIGNUP,
             ),
         ),
     )

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from backend.llm.demo.server import start_fake_anthropic
 from tests.e2e_support import (  # noqa: F401 - fixtures used by the tests
     browser_context_args,
     browser_type_launch_args,
     console,
     serve_app,
 )
-from tests.fakes.anthropic_server import start_fake_anthropic
 
 E2E_PORT = int(os.environ.get("SKOPX_E2E_PORT", "3111"))
 SERVER_ANTHROPIC_KEY = "sk-ant-test-server-key-0000000000000000000000"

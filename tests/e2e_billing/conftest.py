@@ -18,13 +18,13 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
+from backend.llm.demo.server import start_fake_anthropic
 from tests.e2e_support import (  # noqa: F401 - fixtures used by the tests
     browser_context_args,
     browser_type_launch_args,
     console,
     serve_app,
 )
-from tests.fakes.anthropic_server import start_fake_anthropic
 from tests.fakes.stripe_server import start_fake_stripe
 
 E2E_BILLING_PORT = int(os.environ.get("SKOPX_E2E_BILLING_PORT", "3112"))

@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.fakes.server_runner import RunningServer, start_in_thread
+from backend.llm.demo.runner import RunningServer, start_in_thread
 from tests.fakes.stripe_admin import admin_routes, missing, stripe_error
 from tests.fakes.stripe_pages import page_routes
 from tests.fakes.stripe_state import (

@@ -1,4 +1,5 @@
-"""The declarative role matrix of issue 3: one Rule per table, one predicate per operation.
+"""The declarative role matrix the database policies must enforce: one Rule per table, one predicate per
+operation.
 
 A predicate receives a Ctx describing the actor's standing towards the target row and answers
 whether the database must allow the operation. Everything across organizations is denied because

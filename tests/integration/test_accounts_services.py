@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 
@@ -14,8 +14,7 @@ from backend.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticat
 from backend.rbac import Role
 from backend.services import accounts, invitations, members, organizations, profile, sessions
 from backend.services.context import RequestContext
-
-PASSWORD = "Correct-horse-42!"
+from tests.integration.factories import PASSWORD, Person, join, new_team, person
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -23,40 +22,9 @@ def _database(migrated_database: str) -> str:
     return migrated_database
 
 
-@dataclass
-class Person:
-    email: str
-    token: str
-    user_id: str
-    org_id: str  # their personal organization
-
-    @property
-    def cookie(self) -> str:
-        return f"skopx_session={self.token}"
-
-    async def ctx(self, org_id: str | None = None) -> RequestContext:
-        return await sessions.current_context(self.cookie, org_id or self.org_id)
-
-
-async def person(label: str = "user") -> Person:
-    email = f"{label}-{uuid.uuid4().hex[:8]}@Example.test"
-    token = await accounts.sign_up(name=f"{label.title()} Person", email=email, password=PASSWORD)
-    user = await sessions.resolve_session(f"skopx_session={token}")
-    return Person(email.lower(), token, user.user_id, user.memberships[0].org_id)
-
-
-async def join(owner: Person, newcomer: Person, role: str) -> None:
-    created = await invitations.create_invitation(ctx=await owner.ctx(), email=newcomer.email, role=role)
-    await invitations.accept_invitation(user_id=newcomer.user_id, token=created.link.rsplit("/", 1)[1])
-
-
 @pytest.fixture
 async def team() -> dict[str, Person]:
-    """A fresh organization (the owner's personal one) with an admin, a member and a viewer."""
-    people = {role: await person(role) for role in ("owner", "admin", "member", "viewer")}
-    for role in ("admin", "member", "viewer"):
-        await join(people["owner"], people[role], role)
-    return people
+    return await new_team()
 
 
 def token_of(link: str) -> str:

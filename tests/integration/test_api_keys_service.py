@@ -8,18 +8,17 @@ import json
 import logging
 import secrets
 import string
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 from psycopg import errors
 
-from backend.config import get_settings
+from backend.config import Settings, get_settings
 from backend.crypto import DecryptionError, decrypt
 from backend.errors import Invalid, Unavailable
+from backend.llm.demo.server import start_fake_anthropic
 from backend.services import api_keys
 from backend.services.api_keys import ADD_KEY_MESSAGE, ApiKeyRequired, ApiKeyUnreadable
-from tests.fakes.anthropic_server import start_fake_anthropic
 from tests.integration.world import World
 
 _ALPHABET = string.ascii_letters + string.digits + "-_"
@@ -30,24 +29,16 @@ def fake_key() -> str:
     return "sk-ant-api03-" + "".join(secrets.choice(_ALPHABET) for _ in range(60)) + "AAzz"
 
 
-@pytest.fixture
-def configure(monkeypatch) -> Iterator:
-    """`configure(**overrides)`: the settings the service sees (server key, demo mode, Anthropic URL)."""
-    base = dataclasses.replace(get_settings(), anthropic_api_key=None, fake_llm=False)
-
-    def apply(**overrides) -> None:
-        settings = dataclasses.replace(base, **overrides)
-        monkeypatch.setattr(api_keys, "get_settings", lambda: settings)
-
-    apply()
-    yield apply
+def configured(**overrides) -> Settings:
+    """Settings for the service: no server key and no demo model unless `overrides` say so."""
+    return dataclasses.replace(get_settings(), **{"anthropic_api_key": None, "fake_llm": False, **overrides})
 
 
 def _rows(admin: psycopg.Connection, user_id) -> list[dict]:
     return admin.execute("select * from user_api_keys where user_id = %s", (user_id,)).fetchall()
 
 
-async def test_store_replace_and_delete_keep_one_key_per_provider(admin, world: World, configure) -> None:
+async def test_store_replace_and_delete_keep_one_key_per_provider(admin, world: World) -> None:
     user = str(world.a.users["member"])
     first, second = fake_key(), fake_key()
     assert await api_keys.describe_anthropic_key(user_id=user) is None
@@ -66,7 +57,7 @@ async def test_store_replace_and_delete_keep_one_key_per_provider(admin, world: 
     summary = await api_keys.describe_anthropic_key(user_id=user)
     assert summary is not None and summary.masked == f"sk-ant-****{second[-4:]}"
     assert summary.created_at == row["created_at"] and summary.updated_at == again["updated_at"]
-    assert (await api_keys.resolve_anthropic_key(user_id=user)).api_key == second
+    assert (await api_keys.resolve_anthropic_key(user_id=user, settings=configured())).api_key == second
 
     assert await api_keys.delete_anthropic_key(user_id=user) is True
     assert _rows(admin, user) == [] and await api_keys.describe_anthropic_key(user_id=user) is None
@@ -148,33 +139,31 @@ async def test_every_audit_entry_of_a_key_is_attributed_and_carries_no_secret(ad
         assert key not in dumped and key[7:] not in dumped
 
 
-async def test_resolution_prefers_the_users_key_then_the_server_then_the_demo(
-    world: World, configure
-) -> None:
+async def test_resolution_prefers_the_users_key_then_the_server_then_the_demo(world: World) -> None:
     user = str(world.outsider)
     key = fake_key()
     await api_keys.save_anthropic_key(user_id=user, api_key=key, verify=False)
-    configure(anthropic_api_key=SERVER_KEY, fake_llm=True)
-    own = await api_keys.resolve_anthropic_key(user_id=user)
+    server_and_demo = configured(anthropic_api_key=SERVER_KEY, fake_llm=True)
+    own = await api_keys.resolve_anthropic_key(user_id=user, settings=server_and_demo)
     assert (own.source, own.api_key) == ("user", key)
     assert key not in repr(own) and key not in str(own) and "user" in repr(own)
 
     await api_keys.delete_anthropic_key(user_id=user)
-    server = await api_keys.resolve_anthropic_key(user_id=user)
+    server = await api_keys.resolve_anthropic_key(user_id=user, settings=server_and_demo)
     assert (server.source, server.api_key) == ("server", SERVER_KEY) and SERVER_KEY not in repr(server)
-    assert api_keys.fallback_source() == "server"
+    assert api_keys.fallback_source(settings=server_and_demo) == "server"
 
-    configure(anthropic_api_key=None, fake_llm=True)
-    assert (await api_keys.resolve_anthropic_key(user_id=user)).source == "demo"
-    assert api_keys.fallback_source() == "demo"
+    demo_only = configured(fake_llm=True)
+    assert (await api_keys.resolve_anthropic_key(user_id=user, settings=demo_only)).source == "demo"
+    assert api_keys.fallback_source(settings=demo_only) == "demo"
 
-    configure(anthropic_api_key=None, fake_llm=False)
+    neither = configured()
     with pytest.raises(ApiKeyRequired) as caught:
-        await api_keys.resolve_anthropic_key(user_id=user)
+        await api_keys.resolve_anthropic_key(user_id=user, settings=neither)
     assert (
         caught.value.detail == ADD_KEY_MESSAGE == "Add your Anthropic API key in Settings to start chatting."
     )
-    assert api_keys.fallback_source() is None
+    assert api_keys.fallback_source(settings=neither) is None
 
 
 @pytest.mark.parametrize(
@@ -197,20 +186,22 @@ async def test_malformed_keys_are_refused_in_place_without_echo(
     assert _rows(admin, user) == []
 
 
-async def test_verification_and_logs_never_carry_the_key(admin, world: World, configure, caplog) -> None:
+async def test_verification_and_logs_never_carry_the_key(admin, world: World, caplog) -> None:
     user = str(world.b.users["viewer"])
     good, rejected = fake_key(), fake_key()
     caplog.set_level(logging.DEBUG)
     with start_fake_anthropic(valid_keys=(good,)) as fake:
-        configure(anthropic_base_url=fake.base_url)
+        reachable = configured(anthropic_base_url=fake.base_url)
         with pytest.raises(Invalid, match="Anthropic rejected this key") as caught:
-            await api_keys.save_anthropic_key(user_id=user, api_key=rejected, verify=True)
+            await api_keys.save_anthropic_key(user_id=user, api_key=rejected, verify=True, settings=reachable)
         assert caught.value.field == "api_key" and _rows(admin, user) == []
-        saved = await api_keys.save_anthropic_key(user_id=user, api_key=good, verify=True)
+        saved = await api_keys.save_anthropic_key(user_id=user, api_key=good, verify=True, settings=reachable)
         assert saved.verified and len(_rows(admin, user)) == 1
-    configure(anthropic_base_url="http://127.0.0.1:9")  # nothing listens: the check cannot be made
+    unreachable_url = configured(anthropic_base_url="http://127.0.0.1:9")  # nothing listens there
     with pytest.raises(Unavailable, match="couldn't reach Anthropic") as unreachable:
-        await api_keys.save_anthropic_key(user_id=user, api_key=rejected, verify=True)
+        await api_keys.save_anthropic_key(
+            user_id=user, api_key=rejected, verify=True, settings=unreachable_url
+        )
     assert (await api_keys.resolve_anthropic_key(user_id=user)).api_key == good  # the old key stays
     await api_keys.delete_anthropic_key(user_id=user)
 

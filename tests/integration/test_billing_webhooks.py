@@ -16,6 +16,7 @@ import pytest
 from backend.config import get_settings
 from skopx_ui.api import build_api
 from tests.fakes.stripe_server import sign_payload, start_fake_stripe
+from tests.integration.factories import new_org
 
 KEY = "sk_test_integration"
 SECRET = "whsec_integration_secret"
@@ -44,20 +45,9 @@ async def client():
         yield http
 
 
-def new_org(admin: psycopg.Connection, *, customer: str | None = None, status: str = "pending") -> str:
-    tag = uuid.uuid4().hex[:10]
-    owner = admin.execute(
-        "insert into users (email, password_hash, display_name) values (%s, 'x', 'Owner') returning id",
-        (f"owner-{tag}@billing.test",),
-    ).fetchone()["id"]
-    admin.execute("select set_config('app.user_id', %s, false)", (str(owner),))
-    org = admin.execute(
-        "insert into organizations (name, slug) values (%s, %s) returning id", (f"Org {tag}", f"bill-{tag}")
-    ).fetchone()["id"]
-    admin.execute(
-        "insert into organization_members (organization_id, user_id, role) values (%s, %s, 'owner')",
-        (org, owner),
-    )
+def billed_org(admin: psycopg.Connection, *, customer: str | None = None, status: str = "pending") -> str:
+    """A new organization with an owner and a billing row."""
+    org, _ = new_org(admin, owner="owner")
     admin.execute(
         "insert into organization_billing (organization_id, stripe_customer_id, status) values (%s, %s, %s)",
         (org, customer, status),
@@ -112,7 +102,7 @@ def billing_updates(admin, org_id: str) -> int:
 
 
 async def test_a_valid_event_is_applied_and_recorded(settings, fake, client, admin):
-    org = new_org(admin)
+    org = billed_org(admin)
     paid = paid_checkout(fake, org, seats=4)
     event = fake.state.new_event("checkout.session.completed", paid["session"])
     response = await deliver(client, event)
@@ -130,7 +120,7 @@ async def test_a_valid_event_is_applied_and_recorded(settings, fake, client, adm
 
 @pytest.mark.parametrize("fault", ["bad_signature", "missing_header", "tampered_body", "stale_timestamp"])
 async def test_unverifiable_deliveries_are_refused_without_effect(settings, fake, client, admin, fault):
-    org = new_org(admin)
+    org = billed_org(admin)
     event = fake.state.new_event("checkout.session.completed", paid_checkout(fake, org)["session"])
     payload = json.dumps(event).encode()
     headers = {"content-type": "application/json", "stripe-signature": sign_payload(payload, SECRET)}
@@ -139,7 +129,7 @@ async def test_unverifiable_deliveries_are_refused_without_effect(settings, fake
     elif fault == "missing_header":
         del headers["stripe-signature"]
     elif fault == "tampered_body":
-        payload = payload.replace(org.encode(), new_org(admin).encode())
+        payload = payload.replace(org.encode(), billed_org(admin).encode())
     else:
         headers["stripe-signature"] = sign_payload(payload, SECRET, int(time.time()) - 301)
     response = await client.post("/api/stripe/webhook", content=payload, headers=headers)
@@ -149,7 +139,7 @@ async def test_unverifiable_deliveries_are_refused_without_effect(settings, fake
 
 
 async def test_the_same_event_twice_has_one_effect(settings, fake, client, admin):
-    org = new_org(admin)
+    org = billed_org(admin)
     event = fake.state.new_event("checkout.session.completed", paid_checkout(fake, org)["session"])
     results = [(await deliver(client, event)).json()["result"] for _ in range(2)]
     assert results == ["applied", "duplicate"]
@@ -157,7 +147,7 @@ async def test_the_same_event_twice_has_one_effect(settings, fake, client, admin
 
 
 async def test_concurrent_duplicates_have_one_effect(settings, fake, client, admin):
-    org = new_org(admin)
+    org = billed_org(admin)
     event = fake.state.new_event("checkout.session.completed", paid_checkout(fake, org)["session"])
     responses = await asyncio.gather(*(deliver(client, event) for _ in range(5)))
     assert all(r.status_code == 200 for r in responses)
@@ -171,7 +161,7 @@ async def test_updated_before_created_converges(settings, fake, client, admin, m
     if not refetch:  # no API key: only the events themselves, ordered by `created`
         offline = dataclasses.replace(settings, stripe_secret_key=None)
         monkeypatch.setattr("backend.services.billing.get_settings", lambda: offline)
-    org = new_org(admin)
+    org = billed_org(admin)
     paid = paid_checkout(fake, org)
     created = fake.state.new_event("customer.subscription.created", paid["subscription"])
     subscription, _ = fake.state.set_subscription_status(paid["subscription"]["id"], "past_due")
@@ -187,7 +177,7 @@ async def test_updated_before_created_converges(settings, fake, client, admin, m
 
 
 async def test_unknown_event_types_are_acknowledged_and_not_written(settings, fake, client, admin):
-    org = new_org(admin)
+    org = billed_org(admin)
     event = fake.state.new_event(
         "customer.created", {"id": "cus_x", "object": "customer", "metadata": {"org_id": org}}
     )
@@ -198,8 +188,8 @@ async def test_unknown_event_types_are_acknowledged_and_not_written(settings, fa
 
 async def test_a_webhook_cannot_touch_another_orgs_billing(settings, fake, client, admin):
     victim_customer = fake.state.create_customer({})["id"]
-    victim = new_org(admin, customer=victim_customer, status="active")
-    attacker = new_org(admin)
+    victim = billed_org(admin, customer=victim_customer, status="active")
+    attacker = billed_org(admin)
     # An event about the attacker's own new customer that claims the victim's org id.
     claim = paid_checkout(fake, victim)
     claim_event = fake.state.new_event("customer.subscription.deleted", claim["subscription"])
@@ -216,7 +206,7 @@ async def test_a_webhook_cannot_touch_another_orgs_billing(settings, fake, clien
 
 
 async def test_stripe_outage_while_applying_is_retried_later(settings, fake, client, admin):
-    org = new_org(admin)
+    org = billed_org(admin)
     event = fake.state.new_event(
         "invoice.paid", fake.state.invoice_for(paid_checkout(fake, org)["subscription"], paid=True)
     )
@@ -230,7 +220,7 @@ async def test_stripe_outage_while_applying_is_retried_later(settings, fake, cli
 
 
 async def test_past_due_then_paid_clears_the_grace_clock(settings, fake, client, admin):
-    org = new_org(admin)
+    org = billed_org(admin)
     paid = paid_checkout(fake, org)
     subscription_id = paid["subscription"]["id"]
     await deliver(client, fake.state.new_event("checkout.session.completed", paid["session"]))

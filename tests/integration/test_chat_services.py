@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from dataclasses import dataclass
 
 import psycopg
 import pytest
 
-from backend.config import get_settings
+from backend.config import Settings, get_settings
 from backend.errors import Forbidden, Invalid, NotFound, RateLimited
 from backend.llm import LLMError, estimate_tokens
+from backend.llm.demo.script import FakeAnthropicScript
+from backend.llm.demo.server import start_fake_anthropic
 from backend.llm.history import MESSAGE_OVERHEAD_TOKENS
-from backend.rbac import Role
 from backend.services import chat, chat_reply, conversations, projects, tasks
 from backend.services.context import RequestContext
-from tests.fakes.anthropic_server import start_fake_anthropic
-from tests.integration.world import World
+from tests.integration.factories import ctx_for
 
 KEY = "sk-ant-test-chat-services-000000000000000000"
 
@@ -27,26 +28,23 @@ def fake():
         yield server
 
 
+@dataclass(frozen=True)
+class FakeClaude:
+    script: FakeAnthropicScript
+    settings: Settings  # what chat runs with: the fake's address and the server's key, no demo model
+
+
 @pytest.fixture
-def llm(fake, monkeypatch):
-    """Chat uses the fake server with the server key; the fake's script is reset after each test."""
-    settings = dataclasses.replace(get_settings(), anthropic_base_url=fake.base_url, anthropic_api_key=KEY)
-    monkeypatch.setattr(chat, "get_settings", lambda: settings)
-
-    async def server_key(user_id: str):
-        return chat._Key(KEY, "server")
-
-    monkeypatch.setattr(chat, "_resolve_key", server_key)
+def llm(fake):
+    """Chat against the fake server, paid by the server key; the fake's script is reset after each test."""
     fake.script.reset()
     fake.script.valid_keys = {KEY}
     fake.script.tokens_per_second = 0
-    yield fake
+    settings = dataclasses.replace(
+        get_settings(), anthropic_base_url=fake.base_url, anthropic_api_key=KEY, fake_llm=False
+    )
+    yield FakeClaude(fake.script, settings)
     fake.script.reset()
-
-
-def ctx_for(world: World, role: str, org: str = "own") -> RequestContext:
-    o = world.org(org)
-    return RequestContext(user_id=str(o.users[role]), org_id=str(o.id), role=Role(role))
 
 
 async def new_conversation(ctx: RequestContext, name: str = "Chat tests") -> conversations.Conversation:
@@ -62,8 +60,10 @@ def stored(admin: psycopg.Connection, conversation_id: str) -> list[dict]:
     ).fetchall()
 
 
-async def run_turn(ctx: RequestContext, conversation_id: str, text: str) -> tuple[chat.Turn, str]:
-    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation_id, text=text)
+async def run_turn(
+    ctx: RequestContext, conversation_id: str, text: str, settings: Settings
+) -> tuple[chat.Turn, str]:
+    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation_id, text=text, settings=settings)
     reply = "".join([piece async for piece in chat.stream_turn(turn)])
     await chat.finish_turn(ctx=ctx, turn=turn, text=reply, status="complete")
     return turn, reply
@@ -73,7 +73,9 @@ async def test_user_message_is_stored_before_the_model_is_called(world, llm, adm
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     llm.script.add_replies("Hello **there**.")
-    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="What is Skopx?\nMore.")
+    turn = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="What is Skopx?\nMore.", settings=llm.settings
+    )
     assert llm.script.requests == [], "the model must not be called before the message is stored"
     user = ("user", "What is Skopx?\nMore.", "complete")
     assert [(r["role"], r["content"], r["status"]) for r in stored(admin, conversation.id)] == [
@@ -97,7 +99,9 @@ async def test_a_failed_call_keeps_the_user_message_and_the_partial_reply(world,
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     llm.script.add_errors("rate_limit")
-    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="First try")
+    turn = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="First try", settings=llm.settings
+    )
     with pytest.raises(LLMError) as failure:
         async for _ in chat.stream_turn(turn):
             pass
@@ -107,7 +111,7 @@ async def test_a_failed_call_keeps_the_user_message_and_the_partial_reply(world,
 
     llm.script.add_errors({"kind": "drop", "after_tokens": 3})
     llm.script.add_replies("one two three four five six")
-    retry = await chat.start_retry(ctx=ctx, conversation_id=conversation.id)
+    retry = await chat.start_retry(ctx=ctx, conversation_id=conversation.id, settings=llm.settings)
     assert retry.user_message is None and retry.history[-1] == {"role": "user", "content": "First try"}
     partial = ""
     with pytest.raises(LLMError) as dropped:
@@ -117,7 +121,7 @@ async def test_a_failed_call_keeps_the_user_message_and_the_partial_reply(world,
     await chat.finish_turn(ctx=ctx, turn=retry, text=partial, status="error")
 
     llm.script.add_replies("All good now.")
-    again = await chat.start_retry(ctx=ctx, conversation_id=conversation.id)
+    again = await chat.start_retry(ctx=ctx, conversation_id=conversation.id, settings=llm.settings)
     assert [m["role"] for m in again.history] == ["user"], "a failed partial reply is not sent back"
     reply = "".join([p async for p in chat.stream_turn(again)])
     await chat.finish_turn(ctx=ctx, turn=again, text=reply, status="complete")
@@ -127,14 +131,16 @@ async def test_a_failed_call_keeps_the_user_message_and_the_partial_reply(world,
         ("assistant", "complete", "All good now."),
     ]
     with pytest.raises(Invalid):
-        await chat.start_retry(ctx=ctx, conversation_id=conversation.id)
+        await chat.start_retry(ctx=ctx, conversation_id=conversation.id, settings=llm.settings)
 
 
 async def test_stop_keeps_the_partial_reply_marked_stopped(world, llm, admin) -> None:
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     llm.script.add_replies("alpha beta gamma delta epsilon zeta eta theta")
-    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Count")
+    turn = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="Count", settings=llm.settings
+    )
     received = []
     stream = chat.stream_turn(turn)
     async for piece in stream:
@@ -152,7 +158,7 @@ async def test_usage_rows_record_model_tokens_and_key_source(world, llm, admin) 
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     llm.script.add_replies("one two three four")
-    turn, _ = await run_turn(ctx, conversation.id, "Count to four")
+    turn, _ = await run_turn(ctx, conversation.id, "Count to four", llm.settings)
     usage = admin.execute(
         "select user_id, model, input_tokens, output_tokens, key_source from usage_events where conversation_id = %s",
         (conversation.id,),
@@ -160,7 +166,7 @@ async def test_usage_rows_record_model_tokens_and_key_source(world, llm, admin) 
     assert usage == [
         {
             "user_id": world.a.users["member"],
-            "model": get_settings().model,
+            "model": llm.settings.model,
             "input_tokens": turn.completion.input_tokens,
             "output_tokens": 4,
             "key_source": "server",
@@ -168,20 +174,23 @@ async def test_usage_rows_record_model_tokens_and_key_source(world, llm, admin) 
     ]
     assert turn.completion.input_tokens > 0
     request = llm.script.requests[-1]
-    assert request["api_key"] == KEY and request["body"]["model"] == get_settings().model
+    assert request["api_key"] == KEY and request["body"]["model"] == llm.settings.model
 
 
-async def test_history_sent_to_the_model_stays_within_the_budget(world, llm, admin, monkeypatch) -> None:
+async def test_history_sent_to_the_model_stays_within_the_budget(world, llm, admin) -> None:
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     for index in range(12):  # 12 earlier exchanges of ~100 tokens per message
         llm.script.add_replies(f"answer {index} " + "word " * 80)
-        await run_turn(ctx, conversation.id, f"question {index} " + "text " * 80)
+        await run_turn(ctx, conversation.id, f"question {index} " + "text " * 80, llm.settings)
     budget = 700
-    settings = dataclasses.replace(chat.get_settings(), context_budget_tokens=budget)
-    monkeypatch.setattr(chat, "get_settings", lambda: settings)
     llm.script.add_replies("short")
-    await run_turn(ctx, conversation.id, "And the latest question?")
+    await run_turn(
+        ctx,
+        conversation.id,
+        "And the latest question?",
+        dataclasses.replace(llm.settings, context_budget_tokens=budget),
+    )
     sent = llm.script.requests[-1]["body"]["messages"]
     used = sum(estimate_tokens(m["content"]) + MESSAGE_OVERHEAD_TOKENS for m in sent)
     assert used <= budget
@@ -198,7 +207,7 @@ async def test_another_organizations_conversation_is_not_found(world, llm) -> No
     for role in ("owner", "member", "viewer"):
         ctx = ctx_for(world, role)
         with pytest.raises(NotFound):
-            await chat.start_turn(ctx=ctx, conversation_id=theirs.id, text="hello?")
+            await chat.start_turn(ctx=ctx, conversation_id=theirs.id, text="hello?", settings=llm.settings)
         with pytest.raises(NotFound):
             await conversations.get_messages(ctx=ctx, conversation_id=theirs.id)
         with pytest.raises(NotFound):
@@ -206,7 +215,9 @@ async def test_another_organizations_conversation_is_not_found(world, llm) -> No
         with pytest.raises(NotFound):
             await conversations.delete_conversation(ctx=ctx, conversation_id=theirs.id)
     with pytest.raises(NotFound):
-        await chat.start_turn(ctx=ctx_for(world, "owner"), conversation_id="not-a-uuid", text="hello?")
+        await chat.start_turn(
+            ctx=ctx_for(world, "owner"), conversation_id="not-a-uuid", text="hello?", settings=llm.settings
+        )
     assert llm.script.requests == []
 
 
@@ -261,10 +272,14 @@ async def test_viewer_cannot_write(world, llm) -> None:
     found, messages = await conversations.get_messages(ctx=viewer, conversation_id=conversation)
     assert not found.can_chat and not found.can_manage and messages[0].content == "hi"
     with pytest.raises(Forbidden):
-        await chat.start_turn(ctx=viewer, conversation_id=conversation, text="Let me in")
+        await chat.start_turn(
+            ctx=viewer, conversation_id=conversation, text="Let me in", settings=llm.settings
+        )
     # Someone else's conversation is read-only for a member too (the creator alone posts in it).
     with pytest.raises(Forbidden):
-        await chat.start_turn(ctx=ctx_for(world, "admin"), conversation_id=conversation, text="hi")
+        await chat.start_turn(
+            ctx=ctx_for(world, "admin"), conversation_id=conversation, text="hi", settings=llm.settings
+        )
     assert llm.script.requests == []
 
 
@@ -322,7 +337,9 @@ async def test_the_reply_is_saved_as_it_grows(world, llm, admin) -> None:
     words = " ".join(f"w{i}" for i in range(30))
     llm.script.add_replies(words)
     llm.script.tokens_per_second = 30
-    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Slowly, please")
+    turn = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="Slowly, please", settings=llm.settings
+    )
     parts: list[str] = []
     saver = chat_reply.ReplySaver(ctx, turn.reply_id, parts, every=0.2).start()
     seen = []
@@ -349,7 +366,7 @@ async def test_a_repeated_final_write_stores_no_second_usage_row(world, llm, adm
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     llm.script.add_replies("Once only.")
-    turn, reply = await run_turn(ctx, conversation.id, "Once?")
+    turn, reply = await run_turn(ctx, conversation.id, "Once?", llm.settings)
     again = await chat.finish_turn(ctx=ctx, turn=turn, text=reply, status="complete")
     late = await chat.save_when_back(ctx=ctx, turn=turn, text=reply)
     assert (again.id, again.status, late.id, late.status) == (
@@ -368,10 +385,14 @@ async def test_a_reply_still_streaming_is_neither_history_nor_the_latest_message
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
     llm.script.add_replies("Settled answer.")
-    await run_turn(ctx, conversation.id, "First question")
-    other_tab = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Second question")
+    await run_turn(ctx, conversation.id, "First question", llm.settings)
+    other_tab = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="Second question", settings=llm.settings
+    )
     admin.execute("update messages set content = 'half of an ans' where id = %s", (other_tab.reply_id,))
-    third = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Third question")
+    third = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="Third question", settings=llm.settings
+    )
     assert third.history == [
         {"role": "user", "content": "First question"},
         {"role": "assistant", "content": "Settled answer."},
@@ -383,7 +404,7 @@ async def test_a_reply_still_streaming_is_neither_history_nor_the_latest_message
         "streaming",
     ]
     await chat.finish_turn(ctx=ctx, turn=third, text="", status="error")
-    retry = await chat.start_retry(ctx=ctx, conversation_id=conversation.id)
+    retry = await chat.start_retry(ctx=ctx, conversation_id=conversation.id, settings=llm.settings)
     assert retry.history[-1] == {"role": "user", "content": "Second question\n\nThird question"}
     assert [r["id"] for r in assistant_rows(admin, conversation.id)][1:] == [
         other_tab.reply_id,
@@ -396,9 +417,13 @@ async def test_replies_abandoned_while_streaming_become_interrupted_at_the_next_
 ) -> None:
     ctx = ctx_for(world, "member")
     conversation = await new_conversation(ctx)
-    first = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="One")
-    second = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Two")
-    live = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Three")
+    first = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="One", settings=llm.settings)
+    second = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="Two", settings=llm.settings
+    )
+    live = await chat.start_turn(
+        ctx=ctx, conversation_id=conversation.id, text="Three", settings=llm.settings
+    )
     for started, seconds_ago in (
         (first, chat_reply.ABANDONED_AFTER_SECONDS + 120),
         (second, chat_reply.ABANDONED_AFTER_SECONDS + 60),
@@ -409,7 +434,7 @@ async def test_replies_abandoned_while_streaming_become_interrupted_at_the_next_
             (seconds_ago, [started.reply_id, started.user_message.id]),
         )
     admin.execute("update messages set content = 'Partial one' where id = %s", (first.reply_id,))
-    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Four")
+    turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Four", settings=llm.settings)
     rows = {r["id"]: (r["content"], r["status"]) for r in assistant_rows(admin, conversation.id)}
     assert rows == {
         first.reply_id: ("Partial one", "interrupted"),

@@ -20,6 +20,7 @@ import pytest
 
 from backend.db.errors import translate
 from backend.errors import Conflict, Forbidden, NotFound
+from tests.integration.factories import insert, new_org
 
 CONTENT_TABLES = ("conversations", "tasks", "messages")
 
@@ -65,25 +66,6 @@ def start_and_let_it_block(admin: psycopg.Connection, conn: psycopg.Connection, 
     return thread
 
 
-def insert(admin: psycopg.Connection, table: str, **values: Any) -> dict[str, Any]:
-    columns, marks = ", ".join(values), ", ".join(["%s"] * len(values))
-    statement = f"insert into {table} ({columns}) values ({marks}) returning *"
-    return admin.execute(statement, list(values.values())).fetchone()  # type: ignore[return-value]
-
-
-def fresh_org(admin: psycopg.Connection, **people: str) -> tuple[uuid.UUID, dict[str, uuid.UUID]]:
-    """A new organization with one user per `name=role`."""
-    tag = uuid.uuid4().hex[:10]
-    users = {
-        name: insert(admin, "users", email=f"{name}@{tag}.test", password_hash="x", display_name=name)["id"]
-        for name in people
-    }
-    org = insert(admin, "organizations", name=f"Race {tag}", slug=f"race-{tag}")["id"]
-    for name, role in people.items():
-        insert(admin, "organization_members", organization_id=org, user_id=users[name], role=role)
-    return org, users
-
-
 def owners_of(admin: psycopg.Connection, org: uuid.UUID) -> list[uuid.UUID]:
     rows = admin.execute(
         "select user_id from organization_members where organization_id = %s and role = 'owner'", (org,)
@@ -116,7 +98,7 @@ def membership_audit(request: pytest.FixtureRequest, admin: psycopg.Connection) 
 def test_two_owners_demoting_or_removing_each_other_at_once_leave_exactly_one_owner(
     admin, connect_as, membership_audit, change: str
 ) -> None:
-    org, users = fresh_org(admin, first="owner", second="owner")
+    org, users = new_org(admin, first="owner", second="owner")
     first = connect_as("app", users["first"])
     second = connect_as("app", users["second"])
 
@@ -143,7 +125,7 @@ def test_two_owners_demoting_or_removing_each_other_at_once_leave_exactly_one_ow
 # ------------------------------------------------------------------ 2. privacy of rows added during a flip
 @pytest.fixture
 def shared_project(admin) -> dict[str, Any]:
-    org, users = fresh_org(admin, owner="owner", creator="member", viewer="viewer")
+    org, users = new_org(admin, owner="owner", creator="member", viewer="viewer")
     project = insert(
         admin,
         "projects",
@@ -335,7 +317,7 @@ def test_an_invitation_cannot_be_accepted_once_its_inviter_lost_the_right_to_sen
     admin, connect_as, case: str
 ) -> None:
     inviter_role, actor, change = LOSING_RIGHTS[case]
-    org, users = fresh_org(admin, owner="owner", inviter=inviter_role)
+    org, users = new_org(admin, owner="owner", inviter=inviter_role)
     email, token = invite(connect_as, org, users["inviter"], "owner" if inviter_role == "owner" else "admin")
     as_app(connect_as, users[actor], change, (org, users["inviter"]))
 
@@ -354,7 +336,7 @@ def test_an_invitation_cannot_be_accepted_once_its_inviter_lost_the_right_to_sen
 
 
 def test_an_invitation_cannot_be_accepted_once_its_inviter_deleted_their_account(admin, connect_as) -> None:
-    org, users = fresh_org(admin, owner="owner", inviter="admin")
+    org, users = new_org(admin, owner="owner", inviter="admin")
     email, token = invite(connect_as, org, users["inviter"], "member")
     as_app(connect_as, users["inviter"], "select app.delete_account()", ())
 
@@ -366,7 +348,7 @@ def test_an_invitation_cannot_be_accepted_once_its_inviter_deleted_their_account
 def test_an_invitation_is_still_accepted_while_its_inviter_keeps_the_right_to_send_it(
     admin, connect_as
 ) -> None:
-    org, users = fresh_org(admin, owner="owner", inviter="admin", promoted="member")
+    org, users = new_org(admin, owner="owner", inviter="admin", promoted="member")
     email, token = invite(connect_as, org, users["inviter"], "admin")
     # Unrelated role changes do not matter, nor does an owner invitation sent by an owner who stays one.
     as_app(
@@ -388,7 +370,7 @@ def test_an_invitation_is_still_accepted_while_its_inviter_keeps_the_right_to_se
 
 
 def test_an_acceptance_racing_the_inviters_demotion_waits_for_it_and_is_refused(admin, connect_as) -> None:
-    org, users = fresh_org(admin, owner="owner", inviter="admin")
+    org, users = new_org(admin, owner="owner", inviter="admin")
     email, token = invite(connect_as, org, users["inviter"], "member")
     invitee = insert(admin, "users", email=email, password_hash="x", display_name="Invitee")["id"]
 

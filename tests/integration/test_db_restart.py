@@ -27,11 +27,11 @@ from backend.config import get_settings
 from backend.db import session
 from backend.db.migrate import migrate
 from backend.db.urls import APP_ROLE, SERVICE_ROLE, DatabaseUrls, socket_url
-from backend.rbac import Role
+from backend.llm.demo.server import start_fake_anthropic
 from backend.services import chat, chat_reply, conversations, projects
 from backend.services.chat_reply import ReplyNotSaved
 from backend.services.context import RequestContext
-from tests.fakes.anthropic_server import start_fake_anthropic
+from tests.integration.factories import ctx_for
 from tests.integration.world import World, build_world
 
 KEY = "sk-ant-test-db-restart-000000000000000000000"
@@ -160,10 +160,6 @@ async def on_throwaway(throwaway: ThrowawayServer, fake):
         session._pools.update(shared)
 
 
-def member(world: World) -> RequestContext:
-    return RequestContext(user_id=str(world.a.users["member"]), org_id=str(world.a.id), role=Role.MEMBER)
-
-
 async def new_conversation(ctx: RequestContext) -> conversations.Conversation:
     project = await projects.create_project(ctx=ctx, name=f"Restart {uuid.uuid4().hex[:6]}")
     return await conversations.create_conversation(ctx=ctx, project_id=project.id)
@@ -251,7 +247,7 @@ async def test_the_first_unit_of_work_after_a_restart_succeeds(
 
 
 async def test_a_reply_streaming_through_a_restart_is_kept(throwaway, on_throwaway, restart_world) -> None:
-    fake, ctx = on_throwaway, member(restart_world)
+    fake, ctx = on_throwaway, ctx_for(restart_world, "member")
     conversation = await new_conversation(ctx)
     answer = " ".join(f"word{i}" for i in range(80))
     fake.script.add_replies(answer)
@@ -295,7 +291,7 @@ async def test_a_reply_streaming_through_a_restart_is_kept(throwaway, on_throwaw
 async def test_a_reply_ending_while_the_database_is_down_is_stored_as_interrupted_when_it_is_back(
     throwaway, on_throwaway, restart_world
 ) -> None:
-    fake, ctx = on_throwaway, member(restart_world)
+    fake, ctx = on_throwaway, ctx_for(restart_world, "member")
     conversation = await new_conversation(ctx)
     fake.script.add_replies("Every word of this was shown.")
     turn = await chat.start_turn(ctx=ctx, conversation_id=conversation.id, text="Quick one")

@@ -50,6 +50,7 @@ from backend.services import (
 from backend.services.context import RequestContext
 from backend.text import storable
 from skopx_ui.api import auth
+from tests.integration.factories import ctx_for, new_user
 from tests.integration.world import World
 
 # Hypothesis warns when a falsifying example's repr is large; some strings here are 33,000 characters.
@@ -244,10 +245,6 @@ class Scene:
     task_id: str
 
 
-def ctx_for(world: World, role: str) -> RequestContext:
-    return RequestContext(user_id=str(world.a.users[role]), org_id=str(world.a.id), role=Role(role))
-
-
 @pytest.fixture(scope="module")
 async def scene(world: World) -> Scene:
     member = ctx_for(world, "member")
@@ -263,16 +260,6 @@ async def scene(world: World) -> Scene:
         conversation_id=conversation.id,
         task_id=task.id,
     )
-
-
-def new_user(admin: psycopg.Connection, *, password_hash: str = "x") -> tuple[str, str]:
-    """A user with no organization, as superuser: (id, email)."""
-    email = f"throwaway-{uuid.uuid4().hex[:10]}@hostile.test"
-    row = admin.execute(
-        "insert into users (email, password_hash, display_name) values (%s, %s, 'Throwaway') returning id::text",
-        (email, password_hash),
-    ).fetchone()
-    return row["id"], email
 
 
 # --------------------------------------------------------------------------------------- services
@@ -295,9 +282,6 @@ async def test_projects(scene: Scene, guard: Guard, admin, name, description, vi
     renamed = await guard(lambda: projects.rename_project(ctx=ctx, project_id=scene.project_id, name=name))
     if ok(renamed):
         assert_clean(renamed.name)
-    await guard(
-        lambda: projects.update_description(ctx=ctx, project_id=scene.project_id, description=description)
-    )
     await guard(lambda: projects.set_visibility(ctx=ctx, project_id=scene.project_id, visibility=visibility))
     await guard(lambda: projects.list_projects(ctx=ctx, search=search))
     await guard(lambda: projects.get_project(ctx=ctx, project_id=search))

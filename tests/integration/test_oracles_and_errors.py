@@ -54,23 +54,70 @@ def test_claiming_another_orgs_row_is_refused_before_any_key_is_checked(connect_
     assert isinstance(translate(existing), Forbidden)
 
 
-def test_reusing_another_orgs_ids_and_names_behaves_like_fresh_ones(connect_as, world: World) -> None:
-    conn = connect_as("app")
-    admin = world.a.users["admin"]
-    conn.execute("select set_config('app.user_id', %s, true)", (str(admin),))
-    taken_elsewhere = world.b.rows["projects:shared"]["id"]
-    for project_id in (taken_elsewhere, uuid.uuid4()):
-        conn.execute(
-            "insert into projects (organization_id, id, name, created_by) values (%s, %s, 'p', %s)",
-            (world.a.id, project_id, admin),
-        )
-    for name in ("warehouse-b-only", "warehouse-fresh"):
-        conn.execute(
+INSERT_INTO_A = {
+    "projects": "insert into projects (organization_id, id, name, created_by)"
+    " values (%s, %s, 'p', app.current_user_id())",
+    "database_connections": "insert into database_connections (organization_id, name, config_ciphertext,"
+    " created_by) values (%s, %s, 'c', app.current_user_id())",
+}
+# Inserting a value into A twice: stored the first time, a duplicate within A the second.
+STORED_THEN_DUPLICATE = {
+    "projects": ["stored", "UniqueViolation on projects_pkey"],
+    "database_connections": ["stored", "UniqueViolation on database_connections_name_key"],
+}
+
+
+def _outcome(conn: psycopg.Connection, statement: str, params: tuple) -> str:
+    """'stored', or the error the statement met (then undone back to a savepoint)."""
+    try:
+        with conn.transaction():
+            conn.execute(statement, params)
+    except psycopg.Error as error:
+        return f"{type(error).__name__} on {error.diag.constraint_name}"
+    return "stored"
+
+
+def _rows_of(admin: psycopg.Connection, org_id: uuid.UUID) -> dict[str, list[dict]]:
+    select = "select * from {} where organization_id = %s order by id"
+    return {table: admin.execute(select.format(table), (org_id,)).fetchall() for table in INSERT_INTO_A}
+
+
+def test_reusing_another_orgs_ids_and_names_behaves_like_fresh_ones(connect_as, admin, world: World) -> None:
+    b_only_name = f"warehouse-b-{uuid.uuid4().hex[:8]}"  # every organization already has a "warehouse"
+    cases = {  # (table, column, value): taken in B, or fresh
+        "B's project id": ("projects", "id", world.b.rows["projects:shared"]["id"]),
+        "a fresh project id": ("projects", "id", uuid.uuid4()),
+        "B's connection name": ("database_connections", "name", b_only_name),
+        "a fresh connection name": ("database_connections", "name", f"warehouse-{uuid.uuid4().hex[:8]}"),
+    }
+    try:
+        admin.execute(
             "insert into database_connections (organization_id, name, config_ciphertext, created_by)"
             " values (%s, %s, 'c', %s)",
-            (world.a.id, name, admin),
+            (world.b.id, b_only_name, world.b.users["admin"]),
         )
-    conn.rollback()
+        b_before = _rows_of(admin, world.b.id)
+        conn = connect_as("app", world.a.users["admin"])
+        outcomes = {
+            case: [_outcome(conn, INSERT_INTO_A[table], (world.a.id, value)) for _ in range(2)]
+            for case, (table, _, value) in cases.items()
+        }
+        conn.commit()
+        for case, (table, column, value) in cases.items():
+            assert outcomes[case] == STORED_THEN_DUPLICATE[table], case
+            holders = admin.execute(f"select organization_id from {table} where {column} = %s", (value,))
+            expected = {world.a.id, world.b.id} if case.startswith("B's") else {world.a.id}
+            assert {row["organization_id"] for row in holders.fetchall()} == expected, case
+        assert _rows_of(admin, world.b.id) == b_before, "no row of the other organization was touched"
+    finally:
+        for table, column, value in cases.values():
+            admin.execute(
+                f"delete from {table} where organization_id = %s and {column} = %s", (world.a.id, value)
+            )
+        admin.execute(
+            "delete from database_connections where organization_id = %s and name = %s",
+            (world.b.id, b_only_name),
+        )
 
 
 def test_a_duplicate_within_the_org_is_a_conflict_with_a_sentence(connect_as, world: World) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from backend.errors import Invalid, RateLimited
 from backend.services import profile, sessions
-from tests.integration.test_accounts_services import PASSWORD, person
+from tests.integration.factories import PASSWORD, person
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -25,8 +25,8 @@ from backend.errors import AppError, Invalid, RateLimited, Unauthenticated
 from backend.ratelimit import AUTH
 from backend.services import accounts, profile, sessions
 from skopx_ui.api import build_api
+from tests.integration.factories import PASSWORD, person
 
-PASSWORD = "Correct-horse-42!"
 NEW_PASSWORD = "Brand-new-pass-1!"
 BURST = 60
 # Only a guard against hanging: without it, a starved pool would block the test forever.
@@ -104,8 +104,8 @@ async def sign_up(http: httpx.AsyncClient, email: str, password: str = PASSWORD)
 
 async def account(label: str) -> tuple[str, str]:
     """A new account's (email, session token), created without touching any rate limit."""
-    email = f"{label}-{uuid.uuid4().hex[:8]}@example.test"
-    return email, await accounts.sign_up(name=label.title(), email=email, password=PASSWORD)
+    someone = await person(label)
+    return someone.email, someone.token
 
 
 def statuses(responses: list[httpx.Response]) -> Counter:

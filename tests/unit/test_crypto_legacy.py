@@ -92,7 +92,8 @@ def test_wrong_passphrase_or_garbage_raises_decryption_error_without_plaintext()
 
 
 def test_legacy_format_is_malleable_and_the_new_format_is_not() -> None:
-    """The seed's measured weakness (ARCHITECTURE §4): IV bit flips rewrite the first block silently."""
+    """The seed's measured weakness, and why its format is only read: IV bit flips rewrite the first block
+    silently."""
     original = b'{"role":"viewer"}'
     delta = bytes(a ^ b for a, b in zip(original[:16], b'{"role":"admin" ', strict=True))
 

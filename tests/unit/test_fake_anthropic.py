@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from tests.fakes.anthropic_server import start_fake_anthropic
+from backend.llm.demo.server import start_fake_anthropic
 
 KEY = "sk-ant-test-valid"
 BODY = {

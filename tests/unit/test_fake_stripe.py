@@ -10,7 +10,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from backend.billing import InvalidWebhook, parse_event, subscription_state_from_event
-from tests.fakes.server_runner import start_in_thread
+from backend.llm.demo.runner import start_in_thread
 from tests.fakes.stripe_server import start_fake_stripe
 from tests.fakes.stripe_state import decode_form
 

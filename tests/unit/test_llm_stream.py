@@ -10,7 +10,7 @@ import pytest
 
 from backend.llm import Completion, LLMError, TextDelta, stream_reply, verify_api_key
 from backend.llm.clients import forget_clients, shared_client
-from tests.fakes.anthropic_server import start_fake_anthropic
+from backend.llm.demo.server import start_fake_anthropic
 
 VALID_KEY = "sk-ant-test-valid-0123456789"
 SECRET_LOOKING_KEY = "sk-ant-DO-NOT-LEAK-42"

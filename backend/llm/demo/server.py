@@ -15,7 +15,7 @@ hang (no answer for `seconds`), drop (close the connection after N tokens), stal
 sending after N tokens), stream_error (an SSE `error` event after N tokens).
 
 Python: `start_fake_anthropic()` returns a running server (`.base_url`, `.script`, `.stop()`).
-CLI: `python -m tests.fakes.anthropic_server --port 8765 [--valid-key K ...] [--tokens-per-second 50]`.
+CLI: `python -m backend.llm.demo.server --port 8765 [--valid-key K ...] [--tokens-per-second 50]`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from tests.fakes.anthropic_script import STATUS_ERRORS, FakeAnthropicScript, error_body
-from tests.fakes.anthropic_sse import json_message, stream_events
-from tests.fakes.server_runner import RunningServer, start_in_thread
+from backend.llm.demo.runner import RunningServer, start_in_thread
+from backend.llm.demo.script import STATUS_ERRORS, FakeAnthropicScript, error_body
+from backend.llm.demo.sse import json_message, stream_events
 
 
 def _error_response(status: int, error_type: str, message: str, headers: dict[str, str] | None = None):

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tests.fakes.anthropic_script import (
+from backend.llm.demo.script import (
     FakeAnthropicScript,
     InjectedError,
     Reply,

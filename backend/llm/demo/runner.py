@@ -1,7 +1,7 @@
 """Run an ASGI app with uvicorn on a free local port, in a background thread.
 
-Used by the fake Anthropic and Stripe servers so tests (and `make run`) can start
-them in-process; each fake also has its own `python -m` entry point.
+Starts the demo model in-process (tests), and the tests' fake Stripe server too; each server also
+has its own `python -m` entry point, which `make run` uses for the demo model.
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ def start_in_thread(
         with contextlib.closing(sock):
             server.run(sockets=[sock])
 
-    thread = threading.Thread(target=serve, name=f"fake-server-{actual_port}", daemon=True)
+    thread = threading.Thread(target=serve, name=f"local-server-{actual_port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"fake server on port {actual_port} did not start")
+            raise RuntimeError(f"local server on port {actual_port} did not start")
         time.sleep(0.01)
     return RunningServer(
         base_url=f"http://{host}:{actual_port}",
