@@ -264,6 +264,9 @@ def main() -> int:
     print(f"bytes_per_token_ratio={bytes_long / bytes_empty:.3f}")
     print(f"render_time_ratio={render_long / render_empty:.3f}")
     print(f"p95_token_delay_ms={sockets.p95_ms:.1f}")
+    if sockets.failed or sockets.lost or sockets.reordered:
+        print("(c) is not valid: clients failed or tokens were lost or reordered.", file=sys.stderr)
+        return 1
     return 0
 
 

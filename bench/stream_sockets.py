@@ -89,7 +89,7 @@ async def _socket_client(
                 if key.endswith(STREAM_KEY) and value.get("text_rx_state_"):
                     updates.append((now, value["text_rx_state_"]))
                 if key.endswith(TURN_KEY) and value.get("generating_rx_state_") is False:
-                    final = [m for m in value.get("recent_rx_state_", []) if m["role"] == "assistant"]
+                    final = [m for m in value.get("recent_rx_state_", []) if not m["from_user"]]
                     updates.append((now, final[-1]["content"] if final else ""))
                     return
 

@@ -1,6 +1,6 @@
 -- The security model in force after every migration in sql/: roles, tables with their constraints,
 -- indexes and triggers, row-level security, grants, policies, and the app.* functions and views.
--- Generated from a freshly migrated database by backend/db/snapshot.py; do not edit.
+-- Generated from a freshly migrated database by backend/db/snapshot/; do not edit.
 -- Regenerate: python -m backend.db.snapshot
 --
 -- Reading it

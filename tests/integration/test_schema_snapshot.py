@@ -1,4 +1,4 @@
-"""The committed snapshot of the security model (backend/db/snapshot.py) is what the migrations build."""
+"""The committed snapshot of the security model (backend/db/snapshot/) is what the migrations build."""
 
 from __future__ import annotations
 
