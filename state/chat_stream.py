@@ -35,7 +35,21 @@ log = logging.getLogger("skopx.chat")
 
 COALESCE_SECONDS = 0.05
 COMPOSER_ID = "composer"
-_stops: dict[str, asyncio.Event] = {}  # client token -> Stop pressed (process-local, like the socket)
+
+
+class _Signals:
+    """What wakes a streaming turn: new tokens, the end of the stream, or Stop (`set`)."""
+
+    def __init__(self) -> None:
+        self.wake = asyncio.Event()
+        self.stopped = False
+
+    def set(self) -> None:
+        self.stopped = True
+        self.wake.set()
+
+
+_stops: dict[str, _Signals] = {}  # client token -> its streaming turn (process-local, like the socket)
 
 
 class ChatStreamState(AppState):
@@ -151,28 +165,29 @@ class ChatTurnState(AppState):
         """Streams into the tab while it still belongs to the session that asked (`bound`): after a
         sign-out the reply is stopped and saved, and nothing more reaches whoever holds the tab."""
         parts: list[str] = []
-        arrived, stop = asyncio.Event(), asyncio.Event()
-        _stops[token] = stop
+        signals = _Signals()
+        _stops[token] = signals
 
         async def pump() -> None:
-            async for piece in chat_service.stream_turn(turn):
-                parts.append(piece)
-                arrived.set()
+            try:
+                async for piece in chat_service.stream_turn(turn):
+                    parts.append(piece)
+                    signals.wake.set()
+            finally:
+                signals.wake.set()
 
         producer = asyncio.create_task(pump())
-        stopper = asyncio.create_task(stop.wait())
         saver = chat_service.save_while_streaming(ctx, turn, parts)
-        status, failure = "complete", None
+        status, failure, shown = "complete", None, 0
         try:
             while True:
-                waiter = asyncio.create_task(arrived.wait())
-                await asyncio.wait({producer, stopper, waiter}, return_when=asyncio.FIRST_COMPLETED)
-                waiter.cancel()
-                if stop.is_set():
+                await signals.wake.wait()
+                signals.wake.clear()
+                if signals.stopped:
                     status = "stopped"
                     break
-                if arrived.is_set():
-                    arrived.clear()
+                if len(parts) != shown:
+                    shown = len(parts)
                     async with self:
                         if self._session_fingerprint != bound:
                             status = "stopped"
@@ -180,15 +195,14 @@ class ChatTurnState(AppState):
                         (await self.get_state(ChatStreamState)).text = "".join(parts)
                 if producer.done():
                     break
-                await asyncio.wait({producer, stopper}, timeout=COALESCE_SECONDS)
+                await asyncio.sleep(COALESCE_SECONDS)  # tokens arriving meanwhile go out together
             if status == "complete" and (error := producer.exception()) is not None:
                 status, failure = "error", error
         finally:
             _stops.pop(token, None)
-            for task in (producer, stopper):
-                task.cancel()
-                with suppress(asyncio.CancelledError, Exception):
-                    await task
+            producer.cancel()
+            with suppress(asyncio.CancelledError, Exception):
+                await producer
             await saver.stop()
         async for update in self._finish(ctx, turn, "".join(parts), status, failure, bound):
             yield update

@@ -31,7 +31,7 @@ from backend.text import storable
 
 log = logging.getLogger("skopx.chat")
 
-SAVE_SECONDS = 2.0
+SAVE_SECONDS = 3.0
 RECOVERY_SECONDS = 60.0
 ABANDONED_AFTER_SECONDS = 600
 NOT_SAVED_YET = (
