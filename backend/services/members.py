@@ -11,10 +11,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from backend import limits
 from backend.db.errors import expect_row, expect_rowcount
 from backend.db.session import tenant_session
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.rbac import ROLE_ORDER, Role, can_assign_role, can_manage_member
+from backend.rbac import Role, can_assign_role, can_manage_member
 from backend.services.context import RequestContext
 
 NOT_A_MEMBER = "That person is no longer a member of this organization. Reload the page."
@@ -22,7 +23,7 @@ ONLY_OWNERS_MANAGE_OWNERS = "Only an owner can change or remove another owner."
 ONLY_OWNERS_GRANT_OWNER = "Only an owner can make someone an owner."
 
 
-ALL_ROLES = tuple(role.value for role in sorted(Role, key=lambda r: -ROLE_ORDER[r]))  # owner first
+ALL_ROLES = tuple(reversed(limits.ROLES))  # owner first
 
 
 @dataclass(frozen=True)

@@ -58,31 +58,36 @@ LIVE_SESSION = (
 
 def _claims(cookie_header: str | None) -> SessionClaims:
     """The cookie's verified claims (raises Unauthenticated for a missing, forged or expired token)."""
+    return _verified(session_token_from_cookie_header(cookie_header))[1]
+
+
+def _verified(token: str | None) -> tuple[str, SessionClaims]:
     try:
-        return decode_session_token(
-            session_token_from_cookie_header(cookie_header), get_settings().session_secret
-        )
+        return token or "", decode_session_token(token, get_settings().session_secret)
     except InvalidSessionToken:
         raise Unauthenticated(SESSION_ENDED) from None
+
+
+def _fingerprint_and_claims(cookie_header: str | None) -> tuple[str, SessionClaims | None]:
+    try:
+        token, claims = _verified(session_token_from_cookie_header(cookie_header))
+    except Unauthenticated:
+        return "", None
+    return hashlib.sha256(token.encode()).hexdigest(), claims
 
 
 def session_fingerprint(cookie_header: str | None) -> str:
     """A hash naming the signed-in session the cookie carries; "" when there is none or it has expired.
 
     Server-side state is bound to this value: when it changes, the state belongs to somebody else."""
-    try:
-        _claims(cookie_header)
-    except Unauthenticated:
-        return ""
-    return hashlib.sha256(session_token_from_cookie_header(cookie_header).encode()).hexdigest()
+    return _fingerprint_and_claims(cookie_header)[0]
 
 
 async def live_session_fingerprint(cookie_header: str | None) -> str:
     """`session_fingerprint`, and "" as well when the session was signed out or revoked in the database."""
-    fingerprint = session_fingerprint(cookie_header)
-    if not fingerprint:
+    fingerprint, claims = _fingerprint_and_claims(cookie_header)
+    if claims is None:
         return ""
-    claims = _claims(cookie_header)
     async with tenant_session(claims.user_id) as conn:
         live = await (await conn.execute(LIVE_SESSION, (claims.jti, claims.user_id))).fetchone()
     return fingerprint if live else ""
