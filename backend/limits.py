@@ -33,6 +33,7 @@ PROJECT_NAME = Length(1, 100, stored_max_len=200)
 PROJECT_DESCRIPTION = Length(0, 2_000, stored_max_len=5_000)
 TASK_TITLE = Length(1, 300)
 CONVERSATION_TITLE = Length(1, 200)
+API_TOKEN_NAME = Length(1, 100)
 # An empty message is refused on its own ("Type a message first."); replies may be empty while streaming.
 CHAT_MESSAGE = Length(0, 32_000, stored_max_len=200_000)
 EMAIL_MAX_LEN = 254
@@ -44,6 +45,7 @@ ORGANIZATION_SLUG = Length(1, 48)
 USER_AGENT = Length(0, 512)
 BIO = Length(0, 2_000)
 API_KEY_LAST4 = Length(1, 4)
+API_TOKEN_PREFIX = Length(1, 16)
 DATABASE_CONNECTION_NAME = Length(1, 100)
 DATA_QUERY_TITLE = Length(1, 200)
 DATA_QUERY_SQL = Length(1, 100_000)
@@ -64,6 +66,11 @@ API_KEY_PROVIDERS = ("anthropic",)
 INTEGRATION_PROVIDERS = ("github", "gitlab")
 DATABASE_ENGINES = ("postgresql", "mysql", "sqlite")
 AUDIT_ACTIONS = ("insert", "update", "delete")
+# How long a new API token lives, in days: the choices offered, the default, and the schema's ceiling.
+API_TOKEN_LIFETIMES_DAYS = (7, 30, 90, 365)
+API_TOKEN_DEFAULT_DAYS = 30
+# Live tokens one member may hold in one organization (sql/0011 holds it under concurrent creation).
+API_TOKENS_PER_MEMBER = 50
 
 # ---------------------------------------------------------------- where the schema states each one
 LENGTH_CONSTRAINTS: dict[str, Length] = {
@@ -78,6 +85,8 @@ LENGTH_CONSTRAINTS: dict[str, Length] = {
     "sessions_user_agent_length": USER_AGENT,
     "user_profiles_bio_length": BIO,
     "user_api_keys_last4_length": API_KEY_LAST4,
+    "api_tokens_name_length": API_TOKEN_NAME,
+    "api_tokens_token_prefix_length": API_TOKEN_PREFIX,
     "database_connections_name_length": DATABASE_CONNECTION_NAME,
     "data_queries_title_length": DATA_QUERY_TITLE,
     "data_queries_sql_length": DATA_QUERY_SQL,

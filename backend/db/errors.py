@@ -28,11 +28,12 @@ from backend.limits import (
     Length,
 )
 
-# Custom SQLSTATEs raised by sql/0004 and sql/0005.
+# Custom SQLSTATEs raised by sql/0004, sql/0005 and sql/0011.
 LAST_OWNER = "SX001"
 AUDIT_IMMUTABLE = "SX002"
 INVITATION_INVALID = "SX003"
 NOT_SIGNED_IN = "SX004"
+TOO_MANY_API_TOKENS = "SX005"
 
 FORBIDDEN = "You don't have permission to do that."
 NOT_FOUND = "We couldn't find that. It may have been deleted, or you may not have access to it."
@@ -51,6 +52,7 @@ UNIQUE_SENTENCES: dict[str, tuple[str | None, str]] = {
     "user_api_keys_user_provider_key": ("provider", "You already have a key for this provider."),
     "organization_billing_pkey": (None, "This organization already has a billing record."),
     "stripe_events_pkey": (None, "This event was already processed."),
+    "api_tokens_token_hash_key": (None, "That token could not be created. Please try again."),
 }
 
 
@@ -99,6 +101,7 @@ CUSTOM: dict[str, type[AppError]] = {
     AUDIT_IMMUTABLE: Forbidden,
     INVITATION_INVALID: NotFound,
     NOT_SIGNED_IN: Unauthenticated,
+    TOO_MANY_API_TOKENS: Conflict,
 }
 
 

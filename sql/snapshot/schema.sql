@@ -56,6 +56,50 @@ create type public.org_role as enum ('viewer', 'member', 'admin', 'owner');
 
 -- ============================================================================ tables: columns, constraints, indexes, triggers, row-level security, grants, policies
 
+-- ---------------------------------------------------------------- public.api_tokens
+create table public.api_tokens (
+  organization_id uuid not null,
+  id uuid default gen_random_uuid() not null,
+  user_id uuid not null,
+  name text not null,
+  token_prefix text not null,
+  token_hash text not null,
+  role_ceiling public.org_role not null,
+  created_at timestamp with time zone default now() not null,
+  expires_at timestamp with time zone not null,
+  last_used_at timestamp with time zone,
+  revoked_at timestamp with time zone,
+  constraint api_tokens_pkey PRIMARY KEY (organization_id, id),
+  constraint api_tokens_token_hash_key UNIQUE (token_hash),
+  constraint api_tokens_membership_fkey FOREIGN KEY (organization_id, user_id) REFERENCES public.organization_members(organization_id, user_id) ON DELETE CASCADE,
+  constraint api_tokens_expiry_after_creation CHECK ((expires_at > created_at)),
+  constraint api_tokens_lifetime CHECK ((expires_at <= (created_at + '366 days'::interval))),
+  constraint api_tokens_name_length CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+  constraint api_tokens_token_hash_valid CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text)),
+  constraint api_tokens_token_prefix_length CHECK (((length(token_prefix) >= 1) AND (length(token_prefix) <= 16)))
+);
+alter table public.api_tokens owner to skopx_owner;
+CREATE INDEX api_tokens_user_idx ON public.api_tokens USING btree (user_id, created_at DESC);
+CREATE TRIGGER api_tokens_audit AFTER INSERT OR DELETE OR UPDATE OF revoked_at ON public.api_tokens FOR EACH ROW EXECUTE FUNCTION app.audit_row();
+CREATE TRIGGER api_tokens_cap BEFORE INSERT ON public.api_tokens FOR EACH ROW EXECUTE FUNCTION app.api_tokens_cap();
+alter table public.api_tokens enable row level security;
+alter table public.api_tokens force row level security;
+grant select (organization_id, id, user_id, name, token_prefix, role_ceiling, created_at, expires_at, last_used_at, revoked_at), insert (organization_id, user_id, name, token_prefix, token_hash, role_ceiling, expires_at), update (revoked_at) on public.api_tokens to skopx_app;
+grant select on public.api_tokens to skopx_definer;
+grant select, update (last_used_at) on public.api_tokens to skopx_service;
+create policy "Members can read their own API tokens" on public.api_tokens for select to skopx_app
+  using (user_id = ( SELECT app.current_user_id() AS current_user_id));
+create policy "The service can read API tokens to authenticate requests" on public.api_tokens for select to skopx_service
+  using (true);
+create policy "Members can create API tokens up to their own role" on public.api_tokens for insert to skopx_app
+  with check ((user_id = ( SELECT app.current_user_id() AS current_user_id)) AND (organization_id = ANY (( SELECT app.org_ids_with_role(api_tokens.role_ceiling) AS org_ids_with_role)::uuid[])));
+create policy "Members can revoke their own API tokens" on public.api_tokens for update to skopx_app
+  using (user_id = ( SELECT app.current_user_id() AS current_user_id))
+  with check (user_id = ( SELECT app.current_user_id() AS current_user_id));
+create policy "The service can record when an API token was used" on public.api_tokens for update to skopx_service
+  using (true)
+  with check (true);
+
 -- ---------------------------------------------------------------- public.audit_logs
 create table public.audit_logs (
   id bigint generated always as identity not null,
@@ -747,6 +791,7 @@ grant select on app.member_visibility_keys to skopx_definer;
 -- ============================================================================ functions
 -- signature | owner | security | volatility | executable by (besides the owner)
 --   app.accept_invitation(p_token text) | skopx_definer | definer | volatile | skopx_app, skopx_service
+--   app.api_tokens_cap() | skopx_definer | definer | volatile | skopx_owner
 --   app.audit_hash(prev_hash text, seq bigint, organization_id uuid, actor_id uuid, action text, table_name text, row_id text, old_values jsonb, new_values jsonb, created_at timestamp with time zone) | skopx_owner | invoker | immutable | skopx_definer
 --   app.audit_logs_immutable() | skopx_definer | definer | volatile | skopx_owner
 --   app.audit_row() | skopx_definer | definer | volatile | skopx_owner
@@ -810,6 +855,28 @@ alter function app.accept_invitation(p_token text) owner to skopx_definer;
 revoke all on function app.accept_invitation(p_token text) from public;
 grant execute on function app.accept_invitation(p_token text) to skopx_app;
 grant execute on function app.accept_invitation(p_token text) to skopx_service;
+
+CREATE OR REPLACE FUNCTION app.api_tokens_cap()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform pg_advisory_xact_lock(hashtextextended('api_tokens:' || new.organization_id || ':' || new.user_id, 0));
+  if (select count(*) from public.api_tokens t
+      where t.organization_id = new.organization_id and t.user_id = new.user_id
+        and t.revoked_at is null and t.expires_at > now()) >= 50 then
+    raise exception using
+      errcode = 'SX005',
+      message = 'You already have 50 active API tokens in this organization. Revoke one you no longer use first.';
+  end if;
+  return new;
+end
+$function$;
+alter function app.api_tokens_cap() owner to skopx_definer;
+revoke all on function app.api_tokens_cap() from public;
+grant execute on function app.api_tokens_cap() to skopx_owner;
 
 CREATE OR REPLACE FUNCTION app.audit_hash(prev_hash text, seq bigint, organization_id uuid, actor_id uuid, action text, table_name text, row_id text, old_values jsonb, new_values jsonb, created_at timestamp with time zone)
  RETURNS text

@@ -12,6 +12,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.integration.world import PROJECT_VARIANTS, Org
@@ -73,6 +74,11 @@ def member_rule(ctx: Ctx) -> bool:
     return ctx.rank >= 3
 
 
+def token_holder(ctx: Ctx) -> bool:
+    """API tokens are their holder's alone (the world's token is the member's); admins see none."""
+    return ctx.role is not None and ctx.actor == "member"
+
+
 def member_leave(ctx: Ctx) -> bool:
     return ctx.rank >= 3 or (ctx.role is not None and ctx.actor == "viewer")
 
@@ -107,6 +113,25 @@ def _unique() -> str:
 CONTENT = tuple(key for key, _, _ in PROJECT_VARIANTS)
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "api_tokens",
+        ("",),
+        token_holder,
+        at_least("viewer"),  # a viewer-ceiling token for oneself
+        token_holder,
+        nobody,
+        "revoked_at = now()",
+        lambda org, a, v: {
+            "organization_id": org.id,
+            # Anonymous tries to mint one for the member.
+            "user_id": a or org.users["member"],
+            "name": "New",
+            "token_prefix": "skopx_pat_new",
+            "token_hash": secrets.token_hex(32),
+            "role_ceiling": "viewer",
+            "expires_at": datetime.now(UTC) + timedelta(days=1),
+        },
+    ),
     Rule(
         "organizations",
         ("",),

@@ -16,6 +16,7 @@ DEFINER_ALLOWLIST = {
     "verify_audit_chain",
     "guard_last_owner",
     "lock_organization_ownership",
+    "api_tokens_cap",
     "signup",
     "create_organization",
     "accept_invitation",

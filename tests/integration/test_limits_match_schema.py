@@ -28,6 +28,9 @@ OTHER_CHECKS = {
     "repositories_full_name_valid",
     "messages_tokens_not_negative",
     "usage_events_tokens_not_negative",
+    "api_tokens_token_hash_valid",
+    "api_tokens_expiry_after_creation",
+    "api_tokens_lifetime",  # a year and a day: the longest of API_TOKEN_LIFETIMES_DAYS fits (services test)
 }
 _QUOTED = re.compile(r"'((?:[^']|'')*)'::text")
 

@@ -3,7 +3,7 @@
 Organizations A and B have an owner, admin, member and viewer; C belongs to the outsider. Each
 organization has a shared and a private project of the member, a private project of the admin, and
 in each of them a conversation, a message and a task, plus an integration, repository, database
-connection, data queries, invitation, usage event and billing row.
+connection, data queries, invitation, usage event, billing row and an API token of the member.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -141,12 +142,24 @@ def _connections(conn: psycopg.Connection, org: Org, tag: str, letter: str) -> N
         key_source="server",
     )
     _insert(conn, "organization_billing", organization_id=org.id, plan="team", status="active", seats=4)
+    api_token = _insert(
+        conn,
+        "api_tokens",
+        **base,
+        user_id=member,
+        name="CI",
+        token_prefix="skopx_pat_abcd",
+        token_hash=token_hash(f"api-token-{tag}-{letter}"),
+        role_ceiling="member",
+        expires_at=datetime.now(UTC) + timedelta(days=30),
+    )
     org.rows["integrations:"] = {**base, "id": integration["id"]}
     org.rows["repositories:"] = {**base, "id": repository["id"]}
     org.rows["database_connections:"] = {**base, "id": connection["id"]}
     org.rows["invitations:"] = {**base, "id": invitation["id"]}
     org.rows["usage_events:"] = {**base, "id": usage["id"]}
     org.rows["organization_billing:"] = {"organization_id": org.id}
+    org.rows["api_tokens:"] = {**base, "id": api_token["id"]}
     audit = conn.execute(
         "select id from audit_logs where organization_id = %s order by seq limit 1", (org.id,)
     )
