@@ -15,6 +15,7 @@ SECURITY = "/security"
 PRICING = "/pricing"
 LOGIN = "/login"
 SIGNUP = "/signup"
+API_REFERENCE = "/developers/api"
 
 # Signed-in pages
 CHAT = "/chat"
@@ -23,6 +24,7 @@ ACCOUNT = "/settings/account"
 ORGANIZATION = "/settings/organization"
 MEMBERS = "/settings/members"
 API_KEYS = "/settings/api-keys"
+API_TOKENS = "/settings/api-tokens"
 BILLING = "/billing"
 BILLING_INACTIVE = "/billing/inactive"
 
@@ -40,6 +42,21 @@ API_LOGIN = "/api/auth/login"
 API_SIGNUP = "/api/auth/signup"
 API_LOGOUT = "/api/auth/logout"
 STRIPE_WEBHOOK = "/api/stripe/webhook"
+
+# The public JSON API (skopx_ui/api/v1/): its prefix, and its resources as OpenAPI path templates
+# relative to it. Later resources are added here.
+API_V1 = "/api/v1"
+V1_OPENAPI = "/openapi.json"
+V1_ME = "/me"
+V1_ORGANIZATIONS = "/organizations"
+V1_PROJECTS = "/projects"
+V1_PROJECT = "/projects/{project_id}"
+V1_PROJECT_TASKS = "/projects/{project_id}/tasks"
+V1_TASK = "/tasks/{task_id}"
+V1_CONVERSATIONS = "/conversations"
+V1_CONVERSATION = "/conversations/{conversation_id}"
+V1_MESSAGES = "/conversations/{conversation_id}/messages"
+API_V1_OPENAPI = f"{API_V1}{V1_OPENAPI}"
 
 # Static files (assets/)
 FORMS_SCRIPT = "/forms.js"

@@ -19,7 +19,7 @@ import reflex as rx
 
 from backend import routes
 from backend.errors import AppError, Unauthenticated
-from backend.services import billing_access, sessions
+from backend.services import billing_access, request_budget, sessions
 from backend.services.context import Permissions, RequestContext
 
 log = logging.getLogger("skopx.state")
@@ -113,6 +113,16 @@ class AppState(rx.State):
         except Unauthenticated:
             return self._sign_in_redirect("expired")
         return rx.redirect(self.router.url.path or routes.CHAT)
+
+    def _client(self) -> tuple[str, dict[str, str]]:
+        """The socket peer and the headers of the websocket's upgrade request."""
+        headers = dict(self.router.headers.raw_headers)
+        return headers.get("asgi-scope-client", ""), headers
+
+    async def _spend_request(self) -> None:
+        """One request of the client's budget, shared with the HTTP API (raises RateLimited)."""
+        peer, headers = self._client()
+        await request_budget.spend(peer=peer, headers=headers)
 
     async def _context(self) -> RequestContext:
         """Fresh identity and role for a handler (raises AppError subclasses, BillingRequired included)."""

@@ -25,7 +25,7 @@ import reflex as rx
 
 from backend.errors import AppError, RateLimited
 from backend.services import chat as chat_service
-from backend.services import sessions
+from backend.services import request_budget, sessions
 from backend.services.chat_reply import ReplyNotSaved
 from state.base import AppState
 from state.chat import ChatState, MessageView, message_view
@@ -88,10 +88,6 @@ class ChatTurnState(AppState):
         if self.turn_conv_id != conversation_id:
             self.error = ""
 
-    def _client(self) -> tuple[str, str, str, dict[str, str]]:
-        headers = dict(self.router.headers.raw_headers)
-        return self.router.headers.cookie, self.current_org_id, headers.get("asgi-scope-client", ""), headers
-
     @rx.event
     def stop(self):
         if event := _stops.get(self.router.session.client_token):
@@ -103,14 +99,14 @@ class ChatTurnState(AppState):
         (await self.get_state(ChatStreamState)).text = ""
 
     @rx.event(background=True)
-    @handles_errors(on_failure="_turn_broke")
+    @handles_errors(on_failure="_turn_broke", counted=False)
     async def send(self, form_data: dict):
         text = str(form_data.get("message") or "")
         async for update in self._turn(text):
             yield update
 
     @rx.event(background=True)
-    @handles_errors(on_failure="_turn_broke")
+    @handles_errors(on_failure="_turn_broke", counted=False)
     async def retry(self):
         async for update in self._turn(None):
             yield update
@@ -121,14 +117,15 @@ class ChatTurnState(AppState):
                 return
             chat = await self.get_state(ChatState)
             conversation_id = chat.conv_id
-            cookie, org_id, peer, headers = self._client()
+            cookie, org_id = self.router.headers.cookie, self.current_org_id
+            peer, headers = self._client()
             token = self.router.session.client_token
             bound = self._session_fingerprint
             self.generating, self.turn_conv_id = True, conversation_id
             self.error, self.rate_notice, self.can_retry = "", "", False
         try:
             ctx = await sessions.current_context(cookie, org_id)
-            await chat_service.check_rate(peer=peer, headers=headers)
+            await request_budget.spend(peer=peer, headers=headers)
             if text is None:
                 turn = await chat_service.start_retry(ctx=ctx, conversation_id=conversation_id)
             else:

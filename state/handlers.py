@@ -32,16 +32,21 @@ async def _updates(result: Any) -> AsyncIterator[Any]:
 
 
 def handles_errors(
-    *, fields: Mapping[str, str] | None = None, on_failure: str = ""
+    *, fields: Mapping[str, str] | None = None, on_failure: str = "", counted: bool = True
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`fields`: an AppError's field -> the var that shows it beside its input.
     `on_failure`: the name of a method, given the error, that puts the page right first (closes a
-    dialog, reloads a list); it may be async, and may return an event to send (a focus)."""
+    dialog, reloads a list); it may be async, and may return an event to send (a focus).
+    `counted`: the handler spends one request of the client's budget before it runs (every handler
+    wrapped here calls a service). False only for a handler that spends it itself, at the point where
+    it can say so better (the chat turn shows the wait beside the composer)."""
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(handler)
         async def handled(self: AppState, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             try:
+                if counted:
+                    await self._spend_request()
                 async for update in _updates(handler(self, *args, **kwargs)):
                     yield update
             except Exception as error:  # noqa: BLE001 - the one place a handler's failure is caught

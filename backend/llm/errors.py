@@ -37,6 +37,8 @@ _KEY_TYPES = {"authentication_error", "permission_error"}
 class LLMError(AppError):
     """A model call failed. `.detail` is safe to show; `.retryable` says whether Retry makes sense."""
 
+    code = "model_error"
+
     def __init__(
         self,
         kind: LLMErrorKind,

@@ -35,6 +35,8 @@ KeySource = Literal["user", "server", "demo"]
 class ApiKeyRequired(AppError):
     """No key can pay for a model call: neither the user's own nor the workspace's."""
 
+    code = "api_key_required"
+
     default_detail = ADD_KEY_MESSAGE
 
 

@@ -42,6 +42,9 @@ INACTIVE_REASONS = {
 class BillingRequired(Forbidden):
     """The organization may not work right now; `.detail` is the sentence its members see."""
 
+    status_code = 402
+    code = "billing_required"
+
 
 def paused_sentence(status: str, *, role: str) -> str:
     """What a member of a restricted organization is told, on the page and for a refused action."""

@@ -18,18 +18,17 @@ stream and then calls `finish_turn(status="stopped")` with the text received so 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 from backend.config import Settings, get_settings
 from backend.db.session import tenant_session
-from backend.errors import AppError, Forbidden, Invalid, RateLimited
+from backend.errors import AppError, Forbidden, Invalid
 from backend.limits import CHAT_MESSAGE
 from backend.llm import Completion, LLMError, TextDelta, assemble_history, estimate_tokens, stream_reply
 from backend.llm.titles import DEFAULT_TITLE, title_from_first_message
-from backend.ratelimit import API, client_ip, client_key, get_async_limiter
 from backend.rbac import Role
 from backend.services.api_keys import resolve_anthropic_key
 from backend.services.chat_reply import (
@@ -106,20 +105,6 @@ def _title_from(message: str) -> str:
     """The first message's title under the same rules as a typed title (it may carry bidi controls)."""
     title = clean_line(title_from_first_message(message), label="the title", field="title", min_len=0)
     return title or DEFAULT_TITLE
-
-
-async def check_rate(*, peer: str | None, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> int:
-    """Count one chat request against the client's 100-per-minute budget; returns what remains."""
-    ip = client_ip(peer, headers, get_settings().trusted_proxies)
-    decision = await get_async_limiter().hit(API, client_key(ip))
-    if not decision.allowed:
-        wait = decision.retry_after
-        raise RateLimited(
-            f"You've reached the limit of {API.limit} chat requests a minute. "
-            f"You can send again in {wait} second{'s' if wait != 1 else ''}.",
-            retry_after=wait,
-        )
-    return decision.remaining
 
 
 def _check_can_chat(ctx: RequestContext, conversation: Conversation) -> None:

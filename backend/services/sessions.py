@@ -129,7 +129,13 @@ async def current_context(
 
     An organization whose subscription doesn't allow work is refused here (BillingRequired), unless
     the caller is one of the few places that must stay usable to fix it (billing, account settings)."""
-    user = await resolve_session(cookie_header)
+    return await context_in(await resolve_session(cookie_header), org_id, billing_exempt=billing_exempt)
+
+
+async def context_in(
+    user: SessionUser, org_id: str | None, *, billing_exempt: bool = False
+) -> RequestContext:
+    """`user` acting in `org_id`: refused unless they are a member and (billing aside) it may work."""
     membership = next((m for m in user.memberships if m.org_id == org_id), None)
     if membership is None:
         raise Forbidden("You are no longer a member of this organization. Reload to continue.")

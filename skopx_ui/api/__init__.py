@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from backend import routes
 from skopx_ui.api import auth, meta, stripe_webhook
+from skopx_ui.api.v1 import api_routes
 
 
 def build_api() -> Starlette:
@@ -18,5 +19,6 @@ def build_api() -> Starlette:
             Route(routes.API_SIGNUP, auth.signup, methods=["POST"]),
             Route(routes.API_LOGOUT, auth.logout, methods=["POST"]),
             Route(routes.STRIPE_WEBHOOK, stripe_webhook.stripe_webhook, methods=["POST"]),
+            api_routes(),
         ]
     )

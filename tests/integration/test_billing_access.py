@@ -129,7 +129,7 @@ async def test_work_is_refused_exactly_where_pages_redirect(orgs, case, role):
     with pytest.raises(BillingRequired) as refused:
         await require_working(org_id=orgs[case], role=role, settings=ON, now=NOW)
     assert refused.value.detail.startswith("Skopx is paused for this organization.")
-    assert refused.value.status_code == 403
+    assert refused.value.status_code == 402 and refused.value.code == "billing_required"
     if role == "owner":
         assert "Open Billing" in refused.value.detail
     else:

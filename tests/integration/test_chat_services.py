@@ -15,7 +15,7 @@ from backend.llm import LLMError, estimate_tokens
 from backend.llm.demo.script import FakeAnthropicScript
 from backend.llm.demo.server import start_fake_anthropic
 from backend.llm.history import MESSAGE_OVERHEAD_TOKENS
-from backend.services import chat, chat_reply, conversations, projects, tasks
+from backend.services import chat, chat_reply, conversations, projects, request_budget, tasks
 from backend.services.context import RequestContext
 from tests.integration.factories import ctx_for
 
@@ -303,7 +303,7 @@ async def test_tasks_and_conversation_lists(world) -> None:
     assert await conversations.list_conversations(ctx=member, project_id=project.id) == []
 
 
-async def test_message_limits_and_the_chat_rate_limit() -> None:
+async def test_message_limits_and_the_shared_request_budget() -> None:
     with pytest.raises(Invalid, match="Shorten yours by 1 character"):
         chat.clean_message("x" * (chat.MAX_MESSAGE_CHARS + 1))
     with pytest.raises(Invalid):
@@ -311,9 +311,9 @@ async def test_message_limits_and_the_chat_rate_limit() -> None:
     assert chat.clean_message("  hi \n") == "hi"
     peer = f"192.0.2.{uuid.uuid4().int % 200 + 1}"
     for _ in range(100):
-        await chat.check_rate(peer=peer, headers={})
-    with pytest.raises(RateLimited, match="You can send again in") as refused:
-        await chat.check_rate(peer=peer, headers={})
+        await request_budget.spend(peer=peer, headers={})
+    with pytest.raises(RateLimited, match=r"100 requests a minute\. Try again in") as refused:
+        await request_budget.spend(peer=peer, headers={})
     assert 0 < refused.value.retry_after <= 60
 
 
