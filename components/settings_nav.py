@@ -11,6 +11,7 @@ SETTINGS_TABS = (
     ("organization", "Organization", "building-2", routes.ORGANIZATION),
     ("members", "Members", "users", routes.MEMBERS),
     ("api-keys", "API keys", "key-round", routes.API_KEYS),
+    ("api-tokens", "API tokens", "square-terminal", routes.API_TOKENS),
 )
 
 
@@ -35,9 +36,10 @@ def settings_tab(key: str, label: str, icon: str, href: str, active: str) -> rx.
 
 def settings_nav(active: str) -> rx.Component:
     return rx.el.nav(
-        rx.hstack(*(settings_tab(*tab, active) for tab in SETTINGS_TABS), spacing="5", width="100%"),
+        rx.hstack(*(settings_tab(*tab, active) for tab in SETTINGS_TABS), spacing="5", width="max-content"),
         aria_label="Settings",
         width="100%",
+        overflow_x="auto",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
     )
 

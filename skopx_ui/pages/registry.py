@@ -12,6 +12,8 @@ from backend import routes
 from skopx_ui.pages import (
     account,
     api_keys,
+    api_reference,
+    api_tokens,
     billing,
     billing_inactive,
     chat,
@@ -30,6 +32,7 @@ from skopx_ui.pages import (
 from skopx_ui.pages.shell import protected
 from state.account import AccountState
 from state.api_keys import ApiKeysState
+from state.api_tokens import ApiTokensState
 from state.auth_pages import LoginState, SignupState
 from state.billing import BillingState, InactiveState, PricingState
 from state.chat import ChatState
@@ -75,6 +78,8 @@ PAGES = (
     Page(routes.MEMBERS, members.content, "Members — Skopx", MembersState.load, "settings"),
     Page(routes.INVITE_PATTERN, invite.page, "Join an organization — Skopx", InviteState.load),
     Page(routes.API_KEYS, api_keys.content, "API keys — Skopx", ApiKeysState.load, "settings"),
+    Page(routes.API_TOKENS, api_tokens.content, "API tokens — Skopx", ApiTokensState.load, "settings"),
+    Page(routes.API_REFERENCE, api_reference.page, "API reference — Skopx"),
     Page(routes.CHAT, chat.content, "Chat — Skopx", ChatState.load_index, "chat"),
     Page(
         routes.CONVERSATION_PATTERN,
