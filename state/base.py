@@ -103,15 +103,17 @@ class AppState(rx.State):
 
     @rx.event
     async def switch_org(self, org_id: str):
+        """Below `handles_errors` in the layers, so it spends its request and maps failures itself."""
         if not any(o["id"] == org_id for o in self.orgs):
             self._toast("You are not a member of that organization.")
             return None
-        self.current_org_id = org_id
-        self.preferred_org = org_id
         try:
+            await self._spend_request()
+            self.current_org_id = org_id
+            self.preferred_org = org_id
             await self._load_identity()
-        except Unauthenticated:
-            return self._sign_in_redirect("expired")
+        except AppError as error:
+            return self._fail(error)
         return rx.redirect(self.router.url.path or routes.CHAT)
 
     def _client(self) -> tuple[str, dict[str, str]]:

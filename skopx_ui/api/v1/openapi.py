@@ -49,13 +49,15 @@ def _models() -> list[type]:
     return sorted(found, key=lambda m: m.__name__)
 
 
+HEADER_DEFINITIONS = {
+    **{name: {"description": text, "schema": {"type": "string"}} for name, text in RATE_HEADERS.items()},
+    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}},
+}
+
+
 def _headers(refused: bool = False) -> dict[str, Any]:
-    headers = {
-        name: {"description": text, "schema": {"type": "string"}} for name, text in RATE_HEADERS.items()
-    }
-    if refused:
-        headers["Retry-After"] = {"description": "Seconds to wait.", "schema": {"type": "string"}}
-    return headers
+    names = [*RATE_HEADERS, *(["Retry-After"] if refused else [])]
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
 
 def _ref(model: type) -> dict[str, str]:
@@ -77,12 +79,19 @@ def _responses(endpoint: Endpoint) -> dict[str, Any]:
         status = endpoint.status
     answers = {str(status): success}
     for code in sorted({*COMMON_ERRORS, *endpoint.errors}):
-        answers[str(code)] = {
-            "description": ERROR_MEANINGS[code],
+        answers[str(code)] = {"$ref": f"#/components/responses/{code}"}
+    return answers
+
+
+def _error_responses() -> dict[str, Any]:
+    return {
+        str(code): {
+            "description": meaning,
             "headers": _headers(refused=code == 429),
             "content": {"application/json": {"schema": _ref(schemas.Error)}},
         }
-    return answers
+        for code, meaning in ERROR_MEANINGS.items()
+    }
 
 
 def _operation(endpoint: Endpoint) -> dict[str, Any]:
@@ -135,6 +144,8 @@ def document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": definitions["$defs"],
+            "headers": HEADER_DEFINITIONS,
+            "responses": _error_responses(),
             "securitySchemes": {
                 "token": {"type": "http", "scheme": "bearer", "description": "A personal access token."},
                 "session": {"type": "apiKey", "in": "cookie", "name": session_cookie_name(get_settings())},
