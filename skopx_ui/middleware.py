@@ -2,7 +2,8 @@
 
 The CSP allows each inline script of the current frontend build by its sha256 hash.
 Hashes are computed lazily on the first request in each worker (the build may not
-exist yet when the module is imported) and cached.
+exist yet when the module is imported) and cached. Images are allowed from our origin
+and from the hosts of SKOPX_IMAGE_DOMAINS (`backend/images.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from backend import routes
 from backend.config import PROJECT_ROOT, get_settings
+from backend.images import image_sources
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -42,12 +44,13 @@ def inline_script_hashes(build_dir: Path) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def content_security_policy() -> str:
     script_src = " ".join(("'self'", *inline_script_hashes(BUILD_DIR)))
+    img_src = " ".join(("'self'", *image_sources(get_settings().image_domains)))
     return "; ".join(
         (
             "default-src 'self'",
             f"script-src {script_src}",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
+            f"img-src {img_src}",
             "font-src 'self' data:",
             "connect-src 'self'",
             "frame-ancestors 'none'",
