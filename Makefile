@@ -1,4 +1,5 @@
-# Skopx — `make run` serves the app on http://localhost:3000; `make test` runs every test.
+# Skopx — `make run` serves the app on http://localhost:3000 (`make run-tls`: https://localhost behind Caddy);
+# `make test` runs every test.
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
@@ -13,15 +14,19 @@ export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PORT
 export SKOPX_FAKE_LLM
 
-.PHONY: run test setup deps secrets db db-stop migrate seed snapshot lint imports browser unit integration e2e bench clean
+.PHONY: run run-tls test setup deps secrets db db-stop migrate seed snapshot lint imports browser caddy unit integration e2e tls bench clean
 
 run: setup ## Serve the app on http://localhost:$(PORT) (embedded Postgres, migrations, demo data)
 	@$(PY) -m backend.cli.run
 
-test: setup browser lint imports ## Lint, import contracts, unit + integration + browser tests
+run-tls: setup caddy ## Serve the app behind Caddy on https://localhost (TLS 1.3, local CA; ports 80 and 443)
+	@$(PY) -m backend.cli.run_tls
+
+test: setup browser caddy lint imports ## Lint, import contracts, unit + integration + browser + TLS tests
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/unit tests/integration tests/e2e
 	$(PY) -m pytest tests/e2e_billing
+	$(PY) -m pytest tests/tls -rA
 
 setup: deps $(BUN) secrets
 
@@ -71,6 +76,9 @@ imports: deps
 browser: deps
 	@scripts/ensure-chromium.sh $(PY)
 
+caddy:
+	@scripts/ensure-caddy.sh
+
 unit: setup
 	$(PY) -m pytest tests/unit
 
@@ -82,6 +90,10 @@ e2e: setup browser
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/e2e
 	$(PY) -m pytest tests/e2e_billing
+
+tls: setup caddy ## The app behind Caddy on https://localhost (ports 80 and 443)
+	@$(PY) -m backend.db.embedded start >/dev/null
+	$(PY) -m pytest tests/tls -rA
 
 bench: setup browser ## Performance budgets (not tests; the stream bench drives Chromium)
 	@$(PY) -m backend.db.embedded start >/dev/null
