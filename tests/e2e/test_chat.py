@@ -138,6 +138,7 @@ def test_a_reply_shows_only_allowlisted_images(page: Page, app_url, script, cons
         expect(blocked).to_have_text([f"Image not shown: {alt}" for alt in HOSTILE_IMAGES])
         assert answer.locator("img").count() == 1
         page.wait_for_load_state("networkidle")
+    screenshot(page, "chat-images")
     assert ALLOWED_IMAGE in requested
     markers = ("evil.skopx.test", "from-a-reply", "http://images.skopx.test")
     leaked = [url for url in requested if any(marker in url for marker in markers)]
