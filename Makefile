@@ -1,4 +1,5 @@
-# Skopx — `make run` serves the app on http://localhost:3000; `make test` runs every test.
+# Skopx — `make run` serves the app on http://localhost:3000 (`make run-tls`: https://localhost behind Caddy);
+# `make test` runs every test.
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
@@ -6,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUN := .tools/node_modules/bun/bin/bun.exe
 BUN_VERSION := 1.4.5
+OBSERVATORY_VERSION := 1.4.8
+OBSERVATORY := .tools/observatory/node_modules/@mdn/mdn-http-observatory
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export DO_NOT_TRACK := 1
@@ -13,15 +16,19 @@ export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PORT
 export SKOPX_FAKE_LLM
 
-.PHONY: run test setup deps secrets db db-stop migrate seed snapshot lint imports browser unit integration e2e bench clean
+.PHONY: run run-tls test setup deps secrets db db-stop migrate seed snapshot lint imports browser caddy observatory unit integration e2e tls bench clean
 
 run: setup ## Serve the app on http://localhost:$(PORT) (embedded Postgres, migrations, demo data)
 	@$(PY) -m backend.cli.run
 
-test: setup browser lint imports ## Lint, import contracts, unit + integration + browser tests
+run-tls: setup caddy ## Serve the app behind Caddy on https://localhost (TLS 1.3, local CA; ports 80 and 443)
+	@$(PY) -m backend.cli.run_tls
+
+test: setup browser caddy observatory lint imports ## Lint, import contracts, unit + integration + browser + TLS tests
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/unit tests/integration tests/e2e
 	$(PY) -m pytest tests/e2e_billing
+	$(PY) -m pytest tests/tls -rA
 
 setup: deps $(BUN) secrets
 
@@ -71,6 +78,20 @@ imports: deps
 browser: deps
 	@scripts/ensure-chromium.sh $(PY)
 
+caddy:
+	@scripts/ensure-caddy.sh
+
+# Mozilla's HTTP Observatory scanner, for tests/tls. Its install scripts would download the HSTS preload
+# and TLD lists; the scan needs neither (nothing scanned here is preloaded), so they are skipped.
+observatory: $(OBSERVATORY)/conf/hsts-preload.json
+
+$(OBSERVATORY)/conf/hsts-preload.json:
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm, then run make again."; exit 1; }
+	@npm install --prefix .tools/observatory --ignore-scripts --no-audit --no-fund --loglevel=error \
+		@mdn/mdn-http-observatory@$(OBSERVATORY_VERSION) >/dev/null \
+		|| { echo "Could not install the HTTP Observatory from the npm registry: check that it is reachable and try again."; exit 1; }
+	@echo '{}' > $@
+
 unit: setup
 	$(PY) -m pytest tests/unit
 
@@ -82,6 +103,10 @@ e2e: setup browser
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/e2e
 	$(PY) -m pytest tests/e2e_billing
+
+tls: setup caddy observatory ## The app behind Caddy, scanned by Mozilla's HTTP Observatory (ports 80 and 443)
+	@$(PY) -m backend.db.embedded start >/dev/null
+	$(PY) -m pytest tests/tls -rA
 
 bench: setup browser ## Performance budgets (not tests; the stream bench drives Chromium)
 	@$(PY) -m backend.db.embedded start >/dev/null

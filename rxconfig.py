@@ -10,6 +10,7 @@ import reflex as rx
 
 from backend.config import SettingsError, load_settings
 from backend.crypto.keyring import validate_all
+from skopx_ui.integrity import SubresourceIntegrity
 
 try:
     _settings = load_settings()
@@ -34,7 +35,8 @@ config = rx.Config(
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", appearance="light")
-        )
+        ),
+        SubresourceIntegrity(),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

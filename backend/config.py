@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from backend.images import parse_image_domains
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Secrets the app cannot run without in production.
@@ -65,6 +67,7 @@ class Settings:
     legacy_passphrase: str | None = None
     redis_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
+    image_domains: tuple[str, ...] = ()
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     model: str = "claude-sonnet-4-6"
@@ -103,6 +106,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             )
     port = env.get("PORT", "3000")
     public_url = env.get("SKOPX_PUBLIC_URL", f"http://localhost:{port}").rstrip("/")
+    try:
+        image_domains = parse_image_domains(_csv(env.get("SKOPX_IMAGE_DOMAINS")))
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
     session_secret = env.get("SESSION_SECRET", "")
     if mode == "production" and len(session_secret) < 32:
         raise SettingsError("SESSION_SECRET must be at least 32 characters in production.")
@@ -123,6 +130,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         legacy_passphrase=env.get("SKOPX_LEGACY_PASSPHRASE") or None,
         redis_url=env.get("REDIS_URL") or None,
         trusted_proxies=_csv(env.get("SKOPX_TRUSTED_PROXIES")),
+        image_domains=image_domains,
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
         anthropic_base_url=env.get("ANTHROPIC_BASE_URL") or None,
         model=env.get("SKOPX_MODEL", "claude-sonnet-4-6"),

@@ -57,6 +57,7 @@ def user_bubble(content: rx.Var) -> rx.Component:
 
 def assistant_bubble(
     content: rx.Var,
+    image_pattern: rx.Var | str,
     status: rx.Var | str = "complete",
     testid: str = "assistant-message",
     note: rx.Var | None = None,
@@ -65,7 +66,7 @@ def assistant_bubble(
     return rx.hstack(
         _avatar("assistant"),
         rx.vstack(
-            rx.box(markdown_view(content), width="100%", class_name="skopx-answer"),
+            rx.box(markdown_view(content, image_pattern), width="100%", class_name="skopx-answer"),
             _status_note(note, note_kind) if note is not None else rx.fragment(),
             spacing="1",
             min_width="0",
@@ -86,13 +87,14 @@ def finished_message(
     status: rx.Var[str],
     note: rx.Var[str],
     note_kind: rx.Var[str],
+    image_pattern: rx.Var[str],
     rest: rx.RestProp,
 ) -> rx.Component:
     return rx.box(
         rx.cond(
             from_user,
             user_bubble(content),
-            assistant_bubble(content, status, note=note, note_kind=note_kind),
+            assistant_bubble(content, image_pattern, status, note=note, note_kind=note_kind),
         ),
         rest,
         width="100%",
@@ -101,7 +103,8 @@ def finished_message(
     )
 
 
-def message_list(messages: rx.Var) -> rx.Component:
+def message_list(messages: rx.Var, image_pattern: str) -> rx.Component:
+    """`image_pattern`: which images replies may show (see components/markdown_view.py)."""
     return rx.foreach(
         messages,
         lambda m: finished_message(
@@ -110,6 +113,7 @@ def message_list(messages: rx.Var) -> rx.Component:
             status=m.status,
             note=m.note,
             note_kind=m.note_kind,
+            image_pattern=image_pattern,
             key=m.id,
         ),
     )
@@ -139,10 +143,10 @@ def typing_indicator() -> rx.Component:
     )
 
 
-def streaming_bubble(text: rx.Var) -> rx.Component:
+def streaming_bubble(text: rx.Var, image_pattern: str) -> rx.Component:
     """Reads only the streaming var: the one component that re-renders per update."""
     return rx.box(
-        assistant_bubble(text, "streaming", testid="streaming-message"),
+        assistant_bubble(text, image_pattern, "streaming", testid="streaming-message"),
         padding_y="8px",
         aria_busy="true",
     )
@@ -169,4 +173,6 @@ CHAT_CSS = """
 .skopx-markdown p { margin: 0 0 .6em } .skopx-markdown p:last-child { margin-bottom: 0 }
 .skopx-markdown ul, .skopx-markdown ol { padding-left: 1.4em; margin: .3em 0 .6em }
 .skopx-message { contain: content; }
+.skopx-image-blocked { display: inline-block; padding: 0 .45em; border: 1px dashed var(--gray-7);
+  border-radius: 6px; color: var(--gray-11); font-size: .9em; }
 """

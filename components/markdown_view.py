@@ -3,6 +3,13 @@
 react-markdown without rehype-raw: raw HTML in a message is shown as text, never executed. Math
 plugins are off (dollar amounts stay text, and parsing stays cheap). Code blocks get a Copy button
 (`rx.set_clipboard` runs as a client-side function, no eval, so it works under the strict CSP).
+
+Images: a reply can embed `![alt](url)`, and a browser that loads it tells that URL's owner who read
+the conversation, when, and whatever the URL carries (a prompt-injected model can put conversation
+text into it). A small rehype plugin runs on the HTML tree before React creates any element and turns
+every `<img>` whose `src` does not match `image_pattern` into a span with its alt text, so the browser
+never requests it. The pattern is `backend.images.image_url_pattern(SKOPX_IMAGE_DOMAINS)`, the one
+rule for allowed images; the page passes it in (components don't read settings).
 """
 
 from __future__ import annotations
@@ -10,6 +17,30 @@ from __future__ import annotations
 import reflex as rx
 
 CODE_BG = "#0f172a"
+
+_IMAGE_FILTER = rx.Var(
+    _js_expr="""((options) => (tree) => {
+  const allowed = new RegExp(options.pattern);
+  const visit = (node) => {
+    (node.children || []).forEach((child, index) => {
+      if (child.type !== "element") return;
+      if (child.tagName !== "img") { visit(child); return; }
+      if (allowed.test(String(child.properties.src ?? ""))) {
+        child.properties.referrerPolicy = "no-referrer";
+        return;
+      }
+      const alt = String(child.properties.alt ?? "").trim();
+      node.children[index] = {
+        type: "element",
+        tagName: "span",
+        properties: {className: ["skopx-image-blocked"], title: "Images are shown only from approved addresses"},
+        children: [{type: "text", value: alt ? "Image not shown: " + alt : "Image not shown"}],
+      };
+    });
+  };
+  visit(tree);
+})"""
+)
 
 
 def code_block(value: rx.Var, **props) -> rx.Component:
@@ -62,12 +93,13 @@ def inline_code(value: rx.Var, **props) -> rx.Component:
 COMPONENT_MAP = {"pre": code_block, "code": inline_code}
 
 
-def markdown_view(text: rx.Var | str) -> rx.Component:
+def markdown_view(text: rx.Var | str, image_pattern: rx.Var | str) -> rx.Component:
     return rx.markdown(
         text,
         use_raw=False,
         use_math=False,
         use_katex=False,
+        rehype_plugins=[(_IMAGE_FILTER, {"pattern": image_pattern})],
         component_map=COMPONENT_MAP,
         class_name="skopx-markdown",
     )

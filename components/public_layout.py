@@ -15,12 +15,19 @@ def public_header() -> rx.Component:
         rx.hstack(
             logo(),
             rx.hstack(
-                nav_link("Security", routes.SECURITY),
-                nav_link("Pricing", routes.PRICING),
+                # Below 480px the page links give way to the two buttons (the footer links Security).
+                rx.hstack(
+                    nav_link("Security", routes.SECURITY),
+                    nav_link("Pricing", routes.PRICING),
+                    spacing="5",
+                    align="center",
+                    display=["none", "flex"],
+                ),
                 rx.link(rx.button("Sign in", variant="ghost", size="2"), href=routes.LOGIN),
                 rx.link(rx.button("Get started", size="2"), href=routes.SIGNUP),
-                spacing="5",
+                spacing=rx.breakpoints(initial="3", xs="5"),
                 align="center",
+                white_space="nowrap",
             ),
             justify="between",
             align="center",

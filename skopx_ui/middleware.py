@@ -2,13 +2,20 @@
 
 The CSP allows each inline script of the current frontend build by its sha256 hash.
 Hashes are computed lazily on the first request in each worker (the build may not
-exist yet when the module is imported) and cached.
+exist yet when the module is imported) and cached. Images are allowed from our origin
+and from the hosts of SKOPX_IMAGE_DOMAINS (`backend/images.py`).
+
+HSTS is sent only on responses to requests that arrived over HTTPS: the connection's
+own scheme, or `X-Forwarded-Proto: https` set by a trusted proxy (SKOPX_TRUSTED_PROXIES,
+the same list the rate limits trust). A browser ignores HSTS over plain HTTP anyway, and
+a header a client can forge is not trusted.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from functools import lru_cache
@@ -17,6 +24,8 @@ from typing import Any
 
 from backend import routes
 from backend.config import PROJECT_ROOT, get_settings
+from backend.images import image_sources
+from backend.ratelimit.client import parse_trusted_proxies
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -28,6 +37,7 @@ BUILD_DIR = PROJECT_ROOT / ".web" / "build" / "client"
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 STRIPPED_RESPONSE_HEADERS = {b"server", b"x-powered-by"}
+HSTS = "max-age=63072000; includeSubDomains"
 
 
 def inline_script_hashes(build_dir: Path) -> tuple[str, ...]:
@@ -42,12 +52,13 @@ def inline_script_hashes(build_dir: Path) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def content_security_policy() -> str:
     script_src = " ".join(("'self'", *inline_script_hashes(BUILD_DIR)))
+    img_src = " ".join(("'self'", *image_sources(get_settings().image_domains)))
     return "; ".join(
         (
             "default-src 'self'",
             f"script-src {script_src}",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
+            f"img-src {img_src}",
             "font-src 'self' data:",
             "connect-src 'self'",
             "frame-ancestors 'none'",
@@ -58,17 +69,20 @@ def content_security_policy() -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def security_headers() -> tuple[tuple[bytes, bytes], ...]:
+@lru_cache(maxsize=2)
+def security_headers(https: bool) -> tuple[tuple[bytes, bytes], ...]:
     headers = {
         "content-security-policy": content_security_policy(),
-        "strict-transport-security": "max-age=63072000; includeSubDomains",
+        **({"strict-transport-security": HSTS} if https else {}),
         "x-frame-options": "DENY",
         "x-content-type-options": "nosniff",
         "referrer-policy": "strict-origin-when-cross-origin",
         "permissions-policy": "camera=(), microphone=(self), geolocation=(self)",
         "cross-origin-opener-policy": "same-origin",
         "cross-origin-resource-policy": "same-origin",
+        # "0" switches off the XSS auditors of old browsers: their blocking mode could be abused to
+        # leak data across sites, and the CSP is the protection (see the /security page).
+        "x-xss-protection": "0",
         # The HTTP server names itself (and so its version's known flaws) unless the app sets this.
         "server": "skopx",
     }
@@ -80,6 +94,25 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def peer_is_trusted_proxy(scope: Scope, trusted_proxies: tuple[str, ...]) -> bool:
+    host = (scope.get("client") or ("",))[0]
+    try:
+        peer = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped:
+        peer = peer.ipv4_mapped
+    return any(peer in network for network in parse_trusted_proxies(trusted_proxies))
+
+
+def arrived_over_https(scope: Scope, trusted_proxies: tuple[str, ...]) -> bool:
+    """The connection itself is TLS, or a trusted proxy says it terminated TLS for this request."""
+    if scope.get("scheme") == "https":
+        return True
+    forwarded = (_header(scope, b"x-forwarded-proto") or "").strip().lower()
+    return forwarded == "https" and peer_is_trusted_proxy(scope, trusted_proxies)
 
 
 def origin_allowed(origin: str | None, allowed: Iterable[str]) -> bool:
@@ -101,10 +134,11 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = security_headers(arrived_over_https(scope, get_settings().trusted_proxies))
         if scope["method"] in UNSAFE_METHODS and not self._exempt(scope):
             origin = _header(scope, b"origin")
             if not origin_allowed(origin, get_settings().allowed_origins):
-                await self._refuse(send)
+                await self._refuse(send, headers)
                 return
 
         async def send_with_headers(message: Message) -> None:
@@ -115,7 +149,7 @@ class SecurityMiddleware:
                     if k.lower() not in STRIPPED_RESPONSE_HEADERS
                 ]
                 present = {k.lower() for k, _ in kept}
-                kept.extend((k, v) for k, v in security_headers() if k not in present)
+                kept.extend((k, v) for k, v in headers if k not in present)
                 message = {**message, "headers": kept}
             await send(message)
 
@@ -127,13 +161,13 @@ class SecurityMiddleware:
         return scope["path"] == routes.STRIPE_WEBHOOK
 
     @staticmethod
-    async def _refuse(send) -> None:
+    async def _refuse(send, headers: tuple[tuple[bytes, bytes], ...]) -> None:
         body = b'{"detail":"Cross-origin request refused."}'
         await send(
             {
                 "type": "http.response.start",
                 "status": 403,
-                "headers": [(b"content-type", b"application/json"), *security_headers()],
+                "headers": [(b"content-type", b"application/json"), *headers],
             }
         )
         await send({"type": "http.response.body", "body": body})

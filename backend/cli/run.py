@@ -6,6 +6,7 @@ database. A database left running by a killed earlier run is simply reused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,12 +14,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from backend.cli import devsecrets
 from backend.config import PROJECT_ROOT, SettingsError, get_settings
 
 REFLEX = str(PROJECT_ROOT / ".venv" / "bin" / "reflex")
+
+
+class FrontError(RuntimeError):
+    """The proxy in front of the app could not start; the message says why and what to do."""
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -122,7 +129,8 @@ def _stop_like_ctrl_c(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def main(front: Callable[[int], AbstractContextManager] | None = None) -> int:
+    """`front(port)`, if given, is entered once the app serves on `port` (a proxy in front of it)."""
     devsecrets.ensure()
     devsecrets.apply_to_environ()
     try:
@@ -151,12 +159,18 @@ def main() -> int:
     app_pidfile().parent.mkdir(parents=True, exist_ok=True)
     app_pidfile().write_text(str(app.pid))
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    status = 0
     try:
-        if wait_until_serving(port, app):
-            print(f"\n  Skopx is running on {settings.public_url}  (Ctrl-C to stop)\n", flush=True)
-        app.wait()
+        serving = wait_until_serving(port, app)
+        with front(port) if serving and front else contextlib.nullcontext():
+            if serving:
+                print(f"\n  Skopx is running on {settings.public_url}  (Ctrl-C to stop)\n", flush=True)
+            app.wait()
     except KeyboardInterrupt:
         print("\nStopping Skopx…", file=sys.stderr)
+    except FrontError as error:
+        print(str(error), file=sys.stderr)
+        status = 1
     finally:
         stop_group(app)
         app_pidfile().unlink(missing_ok=True)
@@ -165,7 +179,7 @@ def main() -> int:
             from backend.db import embedded
 
             embedded.stop()
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from backend import limits, routes
+from backend.config import get_settings
+from backend.images import image_url_pattern
 from backend.services.chat import MAX_MESSAGE_CHARS
 from components.chat_composer import composer, failure_panel, read_only_note
 from components.chat_messages import CHAT_CSS, message_list, scroller, streaming_bubble, typing_indicator
@@ -12,6 +14,9 @@ from components.chat_sidebar import conversation_list, new_conversation_dialog, 
 from components.dialogs import confirm_dialog
 from state.chat import ChatState
 from state.chat_stream import ChatStreamState, ChatTurnState, ComposerState
+
+# Which images replies may show (SKOPX_IMAGE_DOMAINS), compiled into the build like the page itself.
+IMAGE_PATTERN = image_url_pattern(get_settings().image_domains)
 
 
 def demo_badge() -> rx.Component:
@@ -152,11 +157,15 @@ def messages() -> rx.Component:
             ),
             rx.fragment(),
         ),
-        message_list(ChatState.history),
-        message_list(ChatTurnState.recent),
+        message_list(ChatState.history, IMAGE_PATTERN),
+        message_list(ChatTurnState.recent, IMAGE_PATTERN),
         rx.cond(
             _streaming_here(),
-            rx.cond(ChatStreamState.text == "", typing_indicator(), streaming_bubble(ChatStreamState.text)),
+            rx.cond(
+                ChatStreamState.text == "",
+                typing_indicator(),
+                streaming_bubble(ChatStreamState.text, IMAGE_PATTERN),
+            ),
             rx.fragment(),
         ),
         rx.cond(

