@@ -49,6 +49,19 @@ SECTIONS = (
         ),
     ),
     (
+        "square-terminal",
+        "API tokens and request limits",
+        (
+            "Personal access tokens for the API are shown once and stored only as a SHA-256 hash. A token works in "
+            "one organization, never does more than its holder's current role, stops at once when revoked, and "
+            "is deleted when its holder leaves the organization or deletes the account.",
+            "Every API request and every action in the app that reads or changes data counts against one budget "
+            "of 100 requests a minute per client, and per token as well; requests over it are refused with how "
+            "long to wait (HTTP 429 with Retry-After), and every API answer states the limit in its headers.",
+            "Creating and revoking a token is recorded in the organization's audit log.",
+        ),
+    ),
+    (
         "scroll-text",
         "Audit log",
         (
