@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from functools import lru_cache
@@ -25,7 +24,7 @@ from typing import Any
 from backend import routes
 from backend.config import PROJECT_ROOT, get_settings
 from backend.images import image_sources
-from backend.ratelimit.client import parse_trusted_proxies
+from backend.ratelimit.client import is_trusted_proxy
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -97,14 +96,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def peer_is_trusted_proxy(scope: Scope, trusted_proxies: tuple[str, ...]) -> bool:
-    host = (scope.get("client") or ("",))[0]
-    try:
-        peer = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped:
-        peer = peer.ipv4_mapped
-    return any(peer in network for network in parse_trusted_proxies(trusted_proxies))
+    return is_trusted_proxy((scope.get("client") or ("",))[0], trusted_proxies)
 
 
 def arrived_over_https(scope: Scope, trusted_proxies: tuple[str, ...]) -> bool:

@@ -55,6 +55,14 @@ def _forwarded_for(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> li
     return hops
 
 
+def is_trusted_proxy(peer_host: str | None, trusted_proxies: Iterable[str]) -> bool:
+    """Whether the socket peer is one of the configured proxies (whose forwarded headers count)."""
+    peer = _parse_address(peer_host)
+    return peer is not None and any(
+        peer in network for network in parse_trusted_proxies(tuple(trusted_proxies))
+    )
+
+
 def client_ip(
     peer_host: str | None,
     headers: Mapping[str, str] | Iterable[tuple[str, str]],
