@@ -19,6 +19,7 @@ from backend.cli import devsecrets
 from backend.config import PROJECT_ROOT, SettingsError, get_settings
 
 REFLEX = str(PROJECT_ROOT / ".venv" / "bin" / "reflex")
+PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -46,10 +47,14 @@ def reflex_environment(port: int) -> dict[str, str]:
     return env
 
 
-def start_app(port: int, *, stdout=None) -> subprocess.Popen:
-    """Start `reflex run --env prod` in its own process group."""
+def start_app(port: int, *, stdout=None, build: bool = True) -> subprocess.Popen:
+    """Start `reflex run --env prod` in its own process group.
+
+    `build=False` serves the frontend build already in `.web/` instead (skopx_ui/serve_built.py): a
+    further instance next to one that is running, which a rebuild would disturb."""
+    command = [REFLEX, "run", "--env", "prod", "--single-port", "--loglevel", "warning"]
     return subprocess.Popen(
-        [REFLEX, "run", "--env", "prod", "--single-port", "--loglevel", "warning"],
+        command if build else [PYTHON, "-m", "skopx_ui.serve_built"],
         cwd=PROJECT_ROOT,
         env=reflex_environment(port),
         stdout=stdout,
