@@ -22,6 +22,7 @@ test: setup browser lint imports ## Lint, import contracts, unit + integration +
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/unit tests/integration tests/e2e
 	$(PY) -m pytest tests/e2e_billing
+	$(PY) -m pytest tests/twin
 
 setup: deps $(BUN) secrets
 

@@ -49,13 +49,19 @@ def recreate_database(dbname: str | None = None) -> MigratedDatabase:
             dbname = conninfo_to_dict(urls.admin).get("dbname") or dbname
         admin, app, service = (make_conninfo(u, dbname=dbname) for u in (urls.admin, urls.app, urls.service))
         urls = DatabaseUrls(admin=admin, app=app, service=service, embedded=False)
-    maintenance = make_conninfo(urls.admin, dbname="postgres")
-    with psycopg.connect(maintenance, autocommit=True) as conn:
+    drop_database(urls.admin)
+    with psycopg.connect(make_conninfo(urls.admin, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
+    migrate(urls.admin, role_urls={APP_ROLE: urls.app, SERVICE_ROLE: urls.service})
+    return MigratedDatabase(name=dbname, admin=urls.admin, app=urls.app, service=urls.service)
+
+
+def drop_database(admin_url: str) -> None:
+    """End every connection to the database `admin_url` names, then drop it (if it exists)."""
+    dbname = conninfo_to_dict(admin_url)["dbname"]
+    with psycopg.connect(make_conninfo(admin_url, dbname="postgres"), autocommit=True) as conn:
         conn.execute(
             "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
             (dbname,),
         )
         conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(dbname)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
-    migrate(urls.admin, role_urls={APP_ROLE: urls.app, SERVICE_ROLE: urls.service})
-    return MigratedDatabase(name=dbname, admin=urls.admin, app=urls.app, service=urls.service)
