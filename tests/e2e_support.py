@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from backend.cli.run import start_app, stop_group, wait_until_serving
+from backend.cli.run import AppDidNotStart, serving
 from backend.config import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
@@ -54,16 +54,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def running_app(port: int, log_name: str, *, build: bool = True) -> Iterator[subprocess.Popen]:
     """The app on `port` with the current environment (its output in artifacts/`log_name`), stopped
     afterwards; `build=False` serves the build already in `.web/` (backend.cli.run.start_app)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / log_name
-    with log_path.open("wb") as log:
-        process = start_app(port, stdout=log, build=build)
     try:
-        if not wait_until_serving(port, process):
-            pytest.fail(f"The app did not start on port {port}; see {log_path}")
-        yield process
-    finally:
-        stop_group(process)
+        with serving(port, ARTIFACTS / log_name, build=build) as process:
+            yield process
+    except AppDidNotStart as error:
+        pytest.fail(str(error))
 
 
 def serve_app(port: int, extra_env: dict[str, str], log_name: str) -> Iterator[str]:

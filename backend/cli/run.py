@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from backend.cli import devsecrets
@@ -84,6 +86,25 @@ def stop_group(process: subprocess.Popen) -> None:
         return
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+
+
+class AppDidNotStart(RuntimeError):
+    pass
+
+
+@contextmanager
+def serving(port: int, log_path: Path, *, build: bool = True) -> Iterator[subprocess.Popen]:
+    """The app on `port` with the current environment (its output in `log_path`), until the block
+    ends; then its whole process group is stopped. Raises AppDidNotStart naming the log."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = start_app(port, stdout=log, build=build)
+    try:
+        if not wait_until_serving(port, process):
+            raise AppDidNotStart(f"The app did not start on port {port}; see {log_path}")
+        yield process
+    finally:
+        stop_group(process)
 
 
 def app_pidfile() -> Path:

@@ -1,7 +1,8 @@
 """A freshly migrated throw-away database for tests and benchmarks.
 
 Embedded by default; an external server when DATABASE_ADMIN_URL and DATABASE_URL are set (the admin URL's
-database is the one recreated). Used by tests/integration/conftest.py and bench/rls.py.
+database is the one recreated; `database_on_server` spells those variables for a database of one's own).
+Used by tests/integration/conftest.py, tests/twin/conftest.py and the benches.
 """
 
 from __future__ import annotations
@@ -65,3 +66,15 @@ def drop_database(admin_url: str) -> None:
             (dbname,),
         )
         conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(dbname)))
+
+
+def database_on_server(server_url: str, dbname: str) -> dict[str, str]:
+    """DATABASE_ADMIN_URL, DATABASE_URL and SERVICE_DATABASE_URL for database `dbname` on the PostgreSQL
+    server of `server_url` (a superuser URL). The app roles get no password (a loopback server with
+    trust authentication), so migrating does not change theirs on a server other databases share."""
+    params = {k: v for k, v in conninfo_to_dict(server_url).items() if k != "password"}
+    return {
+        "DATABASE_ADMIN_URL": make_conninfo(server_url, dbname=dbname),
+        "DATABASE_URL": make_conninfo(**{**params, "user": APP_ROLE, "dbname": dbname}),
+        "SERVICE_DATABASE_URL": make_conninfo(**{**params, "user": SERVICE_ROLE, "dbname": dbname}),
+    }

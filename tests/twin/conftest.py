@@ -26,8 +26,9 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from backend.cli import seed
+from backend.db.testing import database_on_server, drop_database, recreate_database
 from tests.e2e_support import (  # noqa: F401 - fixtures used by the tests
     browser_context_args,
     browser_type_launch_args,
@@ -46,12 +47,6 @@ def local_url(port: int) -> str:
     return f"http://localhost:{port}"
 
 
-def role_url(user: str) -> str:
-    """The twin database as `user`, without the admin URL's password."""
-    params = {k: v for k, v in conninfo_to_dict(POSTGRES).items() if k != "password"}
-    return make_conninfo(**{**params, "user": user, "dbname": DBNAME})
-
-
 TWIN_REDIS_URL = (
     urlsplit(REDIS_URL)._replace(path=f"/{os.environ.get('SKOPX_TWIN_REDIS_DB', '14')}").geturl()
     if REDIS_URL
@@ -62,9 +57,7 @@ if TWIN_REDIS_URL:
     # Read by this process's services and inherited by both instances.
     os.environ.update(
         {
-            "DATABASE_ADMIN_URL": make_conninfo(POSTGRES, dbname=DBNAME),
-            "DATABASE_URL": role_url("skopx_app"),
-            "SERVICE_DATABASE_URL": role_url("skopx_service"),
+            **database_on_server(POSTGRES, DBNAME),
             "REDIS_URL": TWIN_REDIS_URL,
             "REFLEX_REDIS_URL": TWIN_REDIS_URL,
             "SKOPX_PUBLIC_URL": local_url(FRONT_PORT),
@@ -78,9 +71,6 @@ if TWIN_REDIS_URL:
 @pytest.fixture(scope="session")
 def twin_database() -> Iterator[str]:
     """The superuser URL of the migrated and seeded twin database; dropped afterwards."""
-    from backend.cli import seed
-    from backend.db.testing import drop_database, recreate_database
-
     try:
         psycopg.connect(POSTGRES, connect_timeout=5).close()
     except psycopg.OperationalError as error:
