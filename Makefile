@@ -89,6 +89,7 @@ bench: setup browser ## Performance budgets (not tests; the stream bench drives 
 	$(PY) bench/crypto.py
 	$(PY) bench/rls.py
 	$(PY) bench/stream.py
+	$(PY) bench/api.py
 
 clean: db-stop
 	rm -rf .web .states .data artifacts
