@@ -5,9 +5,9 @@
 Two production instances from one checkout (the first builds the frontend, the second serves that
 build: skopx_ui/serve_built.py) on one database and one Redis, as several instances run behind a
 balancer: a database of its own on the machine's PostgreSQL (SKOPX_BENCH_POSTGRES, default
-postgresql://postgres@127.0.0.1:5432/postgres, dropped afterwards) and database 13 of REDIS_URL's
-server (default redis://127.0.0.1:6379; SKOPX_BENCH_REDIS_DB; flushed afterwards) for both the rate
-limits and Reflex's state. Ports SKOPX_BENCH_API_PORT (3241) and the next one.
+postgresql://postgres@127.0.0.1:5432/postgres, dropped afterwards) and database 14 of REDIS_URL's
+server (default redis://127.0.0.1:6379; SKOPX_BENCH_REDIS_DB) for both the rate limits and Reflex's
+state; the bench deletes the rate-limit counts it made (it makes no other keys). Ports SKOPX_BENCH_API_PORT (3241) and the next one.
 
 The client is this process, on loopback: `--concurrency` requests in flight, signed in with the member's
 session cookie, each request to the next instance in turn (client-side round robin; "one" sends them
@@ -45,19 +45,19 @@ os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 
 import httpx
 import psycopg
-import redis
 
 from backend.cli import devsecrets
 from backend.db.testing import database_on_server
 
 POSTGRES = os.environ.get("SKOPX_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379")
-REDIS_URL = REDIS._replace(path=f"/{os.environ.get('SKOPX_BENCH_REDIS_DB', '13')}").geturl()
+REDIS_URL = REDIS._replace(path=f"/{os.environ.get('SKOPX_BENCH_REDIS_DB', '14')}").geturl()
 PORT = int(os.environ.get("SKOPX_BENCH_API_PORT", "3241"))
 PORTS = (PORT, PORT + 1)
 PATH = "/api/v1/projects"
 BATCH = 90  # requests per client address, under the budget of 100 a minute
 EMAIL, PASSWORD = "member@acme.test", "Skopx-demo-2026!"
+SIGN_IN_ADDRESS = "198.51.100.77"
 
 os.environ.update(
     {
@@ -98,10 +98,22 @@ class Load:
         self.concurrency = concurrency
         self._sent = itertools.count()
         self._network = random.randint(64, 127)
+        self.addresses: set[str] = set()
 
     def _address(self, n: int) -> str:
         client = n // BATCH
-        return f"100.{self._network}.{client // 250 % 250}.{client % 250 + 1}"
+        address = f"100.{self._network}.{client // 250 % 250}.{client % 250 + 1}"
+        self.addresses.add(address)
+        return address
+
+    def forget_counts(self) -> None:
+        """Delete the rate-limit counts this load and its sign-in made."""
+        from backend.ratelimit import API, AUTH, client_key, email_key, get_limiter
+        from backend.services.accounts import attempt_address
+
+        limiter = get_limiter()
+        limiter.reset(API, *(client_key(address) for address in self.addresses))
+        limiter.reset(AUTH, client_key(SIGN_IN_ADDRESS), email_key(attempt_address(EMAIL)))
 
     async def run(self, bases: list[str], seconds: float) -> Round:
         latencies: list[float] = []
@@ -146,15 +158,13 @@ def instances(workers: int | None):
             yield [f"http://127.0.0.1:{port}" for port in PORTS]
     finally:
         drop_database(database.admin)
-        with redis.Redis.from_url(REDIS_URL) as client:
-            client.flushdb()
 
 
 def sign_in(base: str) -> str:
     answer = httpx.post(
         f"{base}/api/auth/login",
         data={"email": EMAIL, "password": PASSWORD},
-        headers={"X-Forwarded-For": "198.51.100.77"},
+        headers={"X-Forwarded-For": SIGN_IN_ADDRESS},
     )
     if answer.status_code != 303:
         raise SystemExit(f"sign-in failed: {answer.status_code} {answer.text[:200]}")
@@ -170,6 +180,24 @@ def describe(rounds: list[Round]) -> tuple[float, float, float]:
     )
 
 
+def measure(load: Load, setups: dict[str, list[str]], args: argparse.Namespace) -> dict[str, list[Round]]:
+    """Rounds of every setup, alternating which goes first, each after a warm-up of its own."""
+    results: dict[str, list[Round]] = {name: [] for name in setups}
+    for number in range(args.rounds):
+        for name in setups if number % 2 == 0 else reversed(setups):
+            asyncio.run(load.run(setups[name], args.warmup))
+            measured = asyncio.run(load.run(setups[name], args.seconds))
+            results[name].append(measured)
+            print(
+                f"  round {number + 1} {name}: {measured.rps:7.1f} req/s  p50 {measured.percentile(50):6.1f} ms"
+                f"  p99 {measured.percentile(99):6.1f} ms  ({measured.requests} requests,"
+                f" {measured.failures} not 200; the client used {measured.client_cpu_seconds / measured.seconds:.0%}"
+                " of a CPU)",
+                flush=True,
+            )
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -181,7 +209,6 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="granian workers per instance")
     args = parser.parse_args()
     with instances(args.workers) as (first, second):
-        load = Load(sign_in(first), args.concurrency)
         with psycopg.connect(os.environ["DATABASE_ADMIN_URL"]) as conn:
             version = conn.execute("show server_version").fetchone()[0]
         print(
@@ -190,20 +217,11 @@ def main() -> int:
             f"PostgreSQL {version}",
             flush=True,
         )
-        setups = {"one": [first], "two": [first, second]}
-        results: dict[str, list[Round]] = {"one": [], "two": []}
-        for number in range(args.rounds):
-            for name in ("one", "two") if number % 2 == 0 else ("two", "one"):
-                asyncio.run(load.run(setups[name], args.warmup))
-                measured = asyncio.run(load.run(setups[name], args.seconds))
-                results[name].append(measured)
-                print(
-                    f"  round {number + 1} {name}: {measured.rps:7.1f} req/s  p50 {measured.percentile(50):6.1f} ms"
-                    f"  p99 {measured.percentile(99):6.1f} ms  ({measured.requests} requests,"
-                    f" {measured.failures} not 200; the client used {measured.client_cpu_seconds / measured.seconds:.0%}"
-                    " of a CPU)",
-                    flush=True,
-                )
+        load = Load(sign_in(first), args.concurrency)
+        try:
+            results = measure(load, {"one": [first], "two": [first, second]}, args)
+        finally:
+            load.forget_counts()
     failures = sum(r.failures for rounds in results.values() for r in rounds)
     (rps_one, p50_one, p99_one), (rps_two, p50_two, p99_two) = (
         describe(results["one"]),
