@@ -28,6 +28,7 @@ test: setup browser caddy observatory lint imports ## Lint, import contracts, un
 	@$(PY) -m backend.db.embedded start >/dev/null
 	$(PY) -m pytest tests/unit tests/integration tests/e2e
 	$(PY) -m pytest tests/e2e_billing
+	$(PY) -m pytest tests/twin
 	$(PY) -m pytest tests/tls -rA
 
 setup: deps $(BUN) secrets
@@ -113,6 +114,7 @@ bench: setup browser ## Performance budgets (not tests; the stream bench drives 
 	$(PY) bench/crypto.py
 	$(PY) bench/rls.py
 	$(PY) bench/stream.py
+	$(PY) bench/api.py
 
 clean: db-stop
 	rm -rf .web .states .data artifacts

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import random
 import re
+import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from backend.cli.run import start_app, stop_group, wait_until_serving
+from backend.cli.run import AppDidNotStart, serving
 from backend.config import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
@@ -48,6 +50,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return args
 
 
+@contextmanager
+def running_app(port: int, log_name: str, *, build: bool = True) -> Iterator[subprocess.Popen]:
+    """The app on `port` with the current environment (its output in artifacts/`log_name`), stopped
+    afterwards; `build=False` serves the build already in `.web/` (backend.cli.run.start_app)."""
+    try:
+        with serving(port, ARTIFACTS / log_name, build=build) as process:
+            yield process
+    except AppDidNotStart as error:
+        pytest.fail(str(error))
+
+
 def serve_app(port: int, extra_env: dict[str, str], log_name: str) -> Iterator[str]:
     """Seed the migrated test database, start the app with `extra_env`, stop it afterwards."""
     from backend.cli import seed
@@ -58,17 +71,9 @@ def serve_app(port: int, extra_env: dict[str, str], log_name: str) -> Iterator[s
     os.environ["PORT"] = str(port)
     # Tests give each browser context its own client address through X-Forwarded-For.
     os.environ["SKOPX_TRUSTED_PROXIES"] = "127.0.0.1,::1"
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / log_name
     try:
-        with log_path.open("wb") as log:
-            process = start_app(port, stdout=log)
-        try:
-            if not wait_until_serving(port, process):
-                pytest.fail(f"The app did not start on port {port}; see {log_path}")
+        with running_app(port, log_name):
             yield f"http://localhost:{port}"
-        finally:
-            stop_group(process)
     finally:
         for key, value in saved.items():
             if value is None:

@@ -14,14 +14,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from backend.cli import devsecrets
 from backend.config import PROJECT_ROOT, SettingsError, get_settings
 
 REFLEX = str(PROJECT_ROOT / ".venv" / "bin" / "reflex")
+PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
 
 
 class FrontError(RuntimeError):
@@ -53,10 +54,14 @@ def reflex_environment(port: int) -> dict[str, str]:
     return env
 
 
-def start_app(port: int, *, stdout=None) -> subprocess.Popen:
-    """Start `reflex run --env prod` in its own process group."""
+def start_app(port: int, *, stdout=None, build: bool = True) -> subprocess.Popen:
+    """Start `reflex run --env prod` in its own process group.
+
+    `build=False` serves the frontend build already in `.web/` instead (skopx_ui/serve_built.py): a
+    further instance next to one that is running, which a rebuild would disturb."""
+    command = [REFLEX, "run", "--env", "prod", "--single-port", "--loglevel", "warning"]
     return subprocess.Popen(
-        [REFLEX, "run", "--env", "prod", "--single-port", "--loglevel", "warning"],
+        command if build else [PYTHON, "-m", "skopx_ui.serve_built"],
         cwd=PROJECT_ROOT,
         env=reflex_environment(port),
         stdout=stdout,
@@ -86,6 +91,25 @@ def stop_group(process: subprocess.Popen) -> None:
         return
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+
+
+class AppDidNotStart(RuntimeError):
+    pass
+
+
+@contextmanager
+def serving(port: int, log_path: Path, *, build: bool = True) -> Iterator[subprocess.Popen]:
+    """The app on `port` with the current environment (its output in `log_path`), until the block
+    ends; then its whole process group is stopped. Raises AppDidNotStart naming the log."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = start_app(port, stdout=log, build=build)
+    try:
+        if not wait_until_serving(port, process):
+            raise AppDidNotStart(f"The app did not start on port {port}; see {log_path}")
+        yield process
+    finally:
+        stop_group(process)
 
 
 def app_pidfile() -> Path:

@@ -1,7 +1,8 @@
 """A freshly migrated throw-away database for tests and benchmarks.
 
 Embedded by default; an external server when DATABASE_ADMIN_URL and DATABASE_URL are set (the admin URL's
-database is the one recreated). Used by tests/integration/conftest.py and bench/rls.py.
+database is the one recreated; `database_on_server` spells those variables for a database of one's own).
+Used by tests/integration/conftest.py, tests/twin/conftest.py and the benches.
 """
 
 from __future__ import annotations
@@ -49,13 +50,31 @@ def recreate_database(dbname: str | None = None) -> MigratedDatabase:
             dbname = conninfo_to_dict(urls.admin).get("dbname") or dbname
         admin, app, service = (make_conninfo(u, dbname=dbname) for u in (urls.admin, urls.app, urls.service))
         urls = DatabaseUrls(admin=admin, app=app, service=service, embedded=False)
-    maintenance = make_conninfo(urls.admin, dbname="postgres")
-    with psycopg.connect(maintenance, autocommit=True) as conn:
+    drop_database(urls.admin)
+    with psycopg.connect(make_conninfo(urls.admin, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
+    migrate(urls.admin, role_urls={APP_ROLE: urls.app, SERVICE_ROLE: urls.service})
+    return MigratedDatabase(name=dbname, admin=urls.admin, app=urls.app, service=urls.service)
+
+
+def drop_database(admin_url: str) -> None:
+    """End every connection to the database `admin_url` names, then drop it (if it exists)."""
+    dbname = conninfo_to_dict(admin_url)["dbname"]
+    with psycopg.connect(make_conninfo(admin_url, dbname="postgres"), autocommit=True) as conn:
         conn.execute(
             "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
             (dbname,),
         )
         conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(dbname)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
-    migrate(urls.admin, role_urls={APP_ROLE: urls.app, SERVICE_ROLE: urls.service})
-    return MigratedDatabase(name=dbname, admin=urls.admin, app=urls.app, service=urls.service)
+
+
+def database_on_server(server_url: str, dbname: str) -> dict[str, str]:
+    """DATABASE_ADMIN_URL, DATABASE_URL and SERVICE_DATABASE_URL for database `dbname` on the PostgreSQL
+    server of `server_url` (a superuser URL). The app roles get no password (a loopback server with
+    trust authentication), so migrating does not change theirs on a server other databases share."""
+    params = {k: v for k, v in conninfo_to_dict(server_url).items() if k != "password"}
+    return {
+        "DATABASE_ADMIN_URL": make_conninfo(server_url, dbname=dbname),
+        "DATABASE_URL": make_conninfo(**{**params, "user": APP_ROLE, "dbname": dbname}),
+        "SERVICE_DATABASE_URL": make_conninfo(**{**params, "user": SERVICE_ROLE, "dbname": dbname}),
+    }
