@@ -127,7 +127,12 @@ class AppState(rx.State):
         await request_budget.spend(peer=peer, headers=headers)
 
     async def _context(self) -> RequestContext:
-        """Fresh identity and role for a handler (raises AppError subclasses, BillingRequired included)."""
+        """Fresh identity and role for a handler (raises AppError subclasses, BillingRequired included).
+
+        A state tree that has no organization yet (a tab whose instance went away reconnects to another
+        with a fresh tree, and acts before its page has loaded again) first loads who is signed in."""
+        if not self.current_org_id:
+            await self._load_identity()
         return await sessions.current_context(
             self.router.headers.cookie, self.current_org_id, billing_exempt=self.billing_exempt
         )
