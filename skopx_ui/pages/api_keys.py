@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.callouts import error_callout, form_error, success_notice
 from components.dialogs import confirm_dialog
 from components.settings_nav import section, settings_page, skeleton_rows
 from state.api_keys import KEY_INPUT_ID, ApiKeysState
@@ -190,17 +191,7 @@ def _key_form() -> rx.Component:
                 name="verify",
                 size="2",
             ),
-            rx.cond(
-                ApiKeysState.form_error,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("circle-alert", size=16)),
-                    rx.callout.text(ApiKeysState.form_error),
-                    color_scheme="red",
-                    variant="surface",
-                    role="alert",
-                    width="100%",
-                ),
-            ),
+            form_error(ApiKeysState.form_error),
             rx.button(
                 rx.icon("save", size=16),
                 rx.cond(ApiKeysState.has_key, "Replace key", "Save key"),
@@ -229,22 +220,7 @@ def content() -> rx.Component:
             ApiKeysState.loaded,
             rx.vstack(
                 _source_callout(),
-                rx.box(
-                    rx.cond(
-                        ApiKeysState.notice,
-                        rx.callout.root(
-                            rx.callout.icon(rx.icon("circle-check", size=16)),
-                            rx.callout.text(ApiKeysState.notice),
-                            color_scheme="green",
-                            variant="soft",
-                            width="100%",
-                        ),
-                    ),
-                    role="status",
-                    aria_live="polite",
-                    data_testid="notice",
-                    width="100%",
-                ),
+                success_notice(ApiKeysState.notice, data_testid="notice"),
                 section(
                     "Your Anthropic key",
                     "Stored encrypted. Only the last 4 characters are ever shown again.",
@@ -257,14 +233,7 @@ def content() -> rx.Component:
             ),
             rx.cond(
                 ApiKeysState.form_error,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("circle-alert", size=16)),
-                    rx.callout.text(ApiKeysState.form_error, " Reload the page to try again."),
-                    color_scheme="red",
-                    variant="surface",
-                    role="alert",
-                    width="100%",
-                ),
+                error_callout(ApiKeysState.form_error, " Reload the page to try again."),
                 skeleton_rows(3),
             ),
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from backend import routes
+from components.callouts import form_error, success_notice
 from components.dialogs import confirm_dialog
 from components.settings_nav import empty_state, role_badge, section, settings_page, skeleton_rows, sr_only
 from state.api_tokens import NAME_INPUT_ID, ApiTokensState, TokenRow
@@ -114,17 +115,7 @@ def _create_form() -> rx.Component:
                 size="1",
                 color=rx.color("gray", 10),
             ),
-            rx.cond(
-                ApiTokensState.form_error,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("circle-alert", size=16)),
-                    rx.callout.text(ApiTokensState.form_error),
-                    color_scheme="red",
-                    variant="surface",
-                    role="alert",
-                    width="100%",
-                ),
-            ),
+            form_error(ApiTokensState.form_error),
             rx.button(
                 rx.icon("plus", size=16),
                 "Create token",
@@ -286,21 +277,7 @@ def content() -> rx.Component:
             color=rx.color("gray", 11),
         ),
         "api-tokens",
-        rx.box(
-            rx.cond(
-                ApiTokensState.notice,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("circle-check", size=16)),
-                    rx.callout.text(ApiTokensState.notice),
-                    color_scheme="green",
-                    variant="soft",
-                    width="100%",
-                ),
-            ),
-            role="status",
-            aria_live="polite",
-            width="100%",
-        ),
+        success_notice(ApiTokensState.notice),
         section("Create a token", "Shown once, stored only as a hash.", _create_form()),
         section(
             "Your tokens",

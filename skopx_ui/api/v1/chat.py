@@ -16,7 +16,6 @@ from starlette.responses import StreamingResponse
 from backend.errors import AppError
 from backend.services.chat_turn import TurnEvent, converse
 from skopx_ui.api.v1 import schemas
-from skopx_ui.api.v1.convert import message_out
 from skopx_ui.api.v1.dispatch import Call, error_body
 
 EVENT_STREAM = "text/event-stream"
@@ -33,7 +32,7 @@ def _sse(event: str, data: object) -> bytes:
 def _event_bytes(event: TurnEvent) -> bytes:
     if event.kind == "delta":
         return _sse("delta", {"text": event.text})
-    data = message_out(event.message).model_dump(mode="json")
+    data = schemas.Message.model_validate(event.message).model_dump(mode="json")
     if event.kind == "reply":
         return _sse("reply", {**data, "error": event.error or None})
     return _sse("message", data)
@@ -62,5 +61,7 @@ async def send_message(call: Call) -> schemas.Exchange | StreamingResponse:
         if event.kind == "reply":
             reply = event
     return schemas.Exchange(
-        message=message_out(first.message), reply=message_out(reply.message), error=reply.error or None
+        message=schemas.Message.model_validate(first.message),
+        reply=schemas.Message.model_validate(reply.message),
+        error=reply.error or None,
     )

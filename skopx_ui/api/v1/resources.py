@@ -7,7 +7,6 @@ from backend import routes
 from backend.services import conversations, organizations, profile, projects, sessions, tasks
 from skopx_ui.api.v1 import schemas
 from skopx_ui.api.v1.chat import send_message
-from skopx_ui.api.v1.convert import conversation_out, message_out, project_out, task_out
 from skopx_ui.api.v1.dispatch import Call, Endpoint
 
 
@@ -42,7 +41,7 @@ async def list_projects(call: Call) -> schemas.Projects:
     found = await projects.list_projects(
         ctx=call.ctx, search=call.query("search"), include_archived=call.flag("include_archived")
     )
-    return schemas.Projects(items=[project_out(p) for p in found])
+    return schemas.Projects(items=[schemas.Project.model_validate(p) for p in found])
 
 
 async def create_project(call: Call) -> schemas.Project:
@@ -50,11 +49,13 @@ async def create_project(call: Call) -> schemas.Project:
     created = await projects.create_project(
         ctx=call.ctx, name=body.name, description=body.description, visibility=body.visibility
     )
-    return project_out(created)
+    return schemas.Project.model_validate(created)
 
 
 async def get_project(call: Call) -> schemas.Project:
-    return project_out(await projects.get_project(ctx=call.ctx, project_id=call.path["project_id"]))
+    return schemas.Project.model_validate(
+        await projects.get_project(ctx=call.ctx, project_id=call.path["project_id"])
+    )
 
 
 async def update_project(call: Call) -> schemas.Project:
@@ -70,7 +71,7 @@ async def update_project(call: Call) -> schemas.Project:
         )
     if body.archived is not None:
         project = await projects.set_archived(ctx=call.ctx, project_id=project_id, archived=body.archived)
-    return project_out(project)
+    return schemas.Project.model_validate(project)
 
 
 async def delete_project(call: Call) -> None:
@@ -80,17 +81,19 @@ async def delete_project(call: Call) -> None:
 # ---------------------------------------------------------------- tasks
 async def list_tasks(call: Call) -> schemas.Tasks:
     found = await tasks.list_tasks(ctx=call.ctx, project_id=call.path["project_id"])
-    return schemas.Tasks(items=[task_out(t) for t in found])
+    return schemas.Tasks(items=[schemas.Task.model_validate(t) for t in found])
 
 
 async def create_task(call: Call) -> schemas.Task:
     body: schemas.TaskCreate = call.body
-    return task_out(await tasks.add_task(ctx=call.ctx, project_id=call.path["project_id"], title=body.title))
+    return schemas.Task.model_validate(
+        await tasks.add_task(ctx=call.ctx, project_id=call.path["project_id"], title=body.title)
+    )
 
 
 async def update_task(call: Call) -> schemas.Task:
     body: schemas.TaskUpdate = call.body
-    return task_out(
+    return schemas.Task.model_validate(
         await tasks.set_task_status(ctx=call.ctx, task_id=call.path["task_id"], status=body.status)
     )
 
@@ -105,19 +108,19 @@ async def list_conversations(call: Call) -> schemas.Conversations:
     if project_id is not None:
         project_id = projects.parse_id(project_id)
     found = await conversations.list_conversations(ctx=call.ctx, project_id=project_id)
-    return schemas.Conversations(items=[conversation_out(c) for c in found])
+    return schemas.Conversations(items=[schemas.Conversation.model_validate(c) for c in found])
 
 
 async def create_conversation(call: Call) -> schemas.Conversation:
     body: schemas.ConversationCreate = call.body
     extra = {"title": body.title} if body.title is not None else {}
     created = await conversations.create_conversation(ctx=call.ctx, project_id=body.project_id, **extra)
-    return conversation_out(created)
+    return schemas.Conversation.model_validate(created)
 
 
 async def get_conversation(call: Call) -> schemas.Conversation:
     found = await conversations.get_conversation(ctx=call.ctx, conversation_id=call.path["conversation_id"])
-    return conversation_out(found)
+    return schemas.Conversation.model_validate(found)
 
 
 async def delete_conversation(call: Call) -> None:
@@ -129,7 +132,8 @@ async def list_messages(call: Call) -> schemas.Messages:
         ctx=call.ctx, conversation_id=call.path["conversation_id"]
     )
     return schemas.Messages(
-        conversation=conversation_out(conversation), items=[message_out(m) for m in messages]
+        conversation=schemas.Conversation.model_validate(conversation),
+        items=[schemas.Message.model_validate(m) for m in messages],
     )
 
 

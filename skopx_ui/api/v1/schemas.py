@@ -39,7 +39,9 @@ class Body(BaseModel):
 
 
 class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """An answer, read straight from the service's object (`Project.model_validate(project)`)."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
 
 
 class Error(Answer):
