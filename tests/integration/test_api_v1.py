@@ -385,3 +385,20 @@ async def test_the_openapi_document_describes_every_route(api) -> None:
 
     described = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     assert described == {(e.method, e.path) for e in ENDPOINTS}
+
+
+async def test_a_paused_organization_answers_402_to_its_tokens(api, admin, monkeypatch) -> None:
+    owner = await person("paused")
+    headers = await token_of(owner, "owner")
+    admin.execute(
+        "insert into organization_billing (organization_id, plan, status, seats) values (%s, 'team', 'canceled', 1)",
+        (owner.org_id,),
+    )
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_paused")
+    get_settings.cache_clear()
+    try:
+        body = assert_error(await api.get(routes.V1_PROJECTS, headers=headers), 402, "billing_required")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert body["detail"].startswith("Skopx is paused for this organization.")
