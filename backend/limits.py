@@ -72,6 +72,31 @@ API_TOKEN_DEFAULT_DAYS = 30
 # Live tokens one member may hold in one organization (sql/0011 holds it under concurrent creation).
 API_TOKENS_PER_MEMBER = 50
 
+# ---------------------------------------------------------------- queries on connected databases
+# The engines and TLS modes `backend.dataquery` can connect with ("mysql" covers MariaDB too).
+DATA_QUERY_ENGINES = ("postgresql", "mysql")
+DATA_QUERY_TLS_MODES = ("disable", "prefer", "require", "verify-full")
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one query on a connected database may cost; the SQL text's length is `DATA_QUERY_SQL`."""
+
+    statement_timeout_s: float  # the database stops the statement; the whole run is held to this too
+    lock_timeout_s: float  # waiting for a lock another session holds
+    connect_timeout_s: float
+    max_rows: int  # rows returned; more are not fetched
+    max_bytes: int  # result data returned (characters of text, 8 per other value); more is not fetched
+
+
+DATA_QUERY_LIMITS = QueryLimits(
+    statement_timeout_s=15,
+    lock_timeout_s=5,
+    connect_timeout_s=10,
+    max_rows=5_000,
+    max_bytes=5 * 1024 * 1024,
+)
+
 # ---------------------------------------------------------------- where the schema states each one
 LENGTH_CONSTRAINTS: dict[str, Length] = {
     "users_display_name_length": DISPLAY_NAME,
