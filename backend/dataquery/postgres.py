@@ -1,0 +1,206 @@
+"""One checked statement on a PostgreSQL server, which enforces reading on its own side too.
+
+Each query gets a fresh connection (`connect_timeout`) and one transaction started with
+`BEGIN READ ONLY`, in which `set_config(…, true)` (`SET LOCAL`) sets `statement_timeout`,
+`lock_timeout` and `idle_in_transaction_session_timeout`; they work behind a pooler in transaction
+mode, unlike startup options. The statement runs in a server-side cursor (`DECLARE … CURSOR FOR`,
+which itself accepts only a query without data-modifying WITH parts), read by `FETCH` in batches the
+`Collector` sizes, so the caps stop the database early instead of after it sent everything. An
+EXPLAIN, which no cursor can hold, runs in an ordinary cursor: its answer is a plan. Both go through
+the extended query protocol, which refuses a second statement. Whatever happens, the transaction is
+rolled back and the connection closed.
+
+A function that writes is refused by the read-only transaction even when the role may write. What
+the transaction cannot stop is a function that opens a connection of its own (dblink, or one written
+in an untrusted language): the guard refuses the known ones, and the connection's role should be one
+that may only read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from backend.dataquery import errors
+from backend.dataquery.config import ConnectionConfig
+from backend.dataquery.guard import Statement
+from backend.dataquery.results import (
+    Collector,
+    Column,
+    Convert,
+    QueryResult,
+    TypeFamily,
+    json_safe,
+    real_number,
+    whole_number,
+)
+from backend.limits import QueryLimits
+
+APPLICATION_NAME = "skopx data query"
+_CURSOR_NAME = "skopx_data_query"
+_SETTINGS = (
+    "select set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true), "
+    "set_config('idle_in_transaction_session_timeout', %s, true)"
+)
+
+
+def _isoformat(value: Any) -> str:
+    return value.isoformat()
+
+
+# Type name -> (family, conversion; None where the driver's value is already JSON-safe).
+_TYPES: dict[str, tuple[TypeFamily, Convert | None]] = {
+    "int2": ("number", None),
+    "int4": ("number", None),
+    "oid": ("number", None),
+    "int8": ("number", whole_number),
+    "float4": ("number", real_number),
+    "float8": ("number", real_number),
+    "numeric": ("number", str),
+    "money": ("number", json_safe),
+    "text": ("text", None),
+    "varchar": ("text", None),
+    "bpchar": ("text", None),
+    "char": ("text", None),
+    "name": ("text", None),
+    "uuid": ("text", str),
+    "xml": ("text", json_safe),
+    "date": ("date", _isoformat),
+    "time": ("date", _isoformat),
+    "timetz": ("date", _isoformat),
+    "timestamp": ("date", _isoformat),
+    "timestamptz": ("date", _isoformat),
+    "bool": ("bool", None),
+}
+_OTHER: tuple[TypeFamily, Convert | None] = ("other", json_safe)
+
+
+async def run(config: ConnectionConfig, statement: Statement, limits: QueryLimits) -> QueryResult:
+    conn = await _connect(config, limits)
+    try:
+        return await _query(conn, statement, limits)
+    except psycopg.Error as error:
+        raise _query_error(error, config, limits) from None
+    finally:
+        await _close(conn)
+
+
+async def _connect(config: ConnectionConfig, limits: QueryLimits) -> psycopg.AsyncConnection[Any]:
+    options: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port,
+        "dbname": config.database,
+        "user": config.user,
+        "password": config.password,
+        "sslmode": config.tls,
+        "connect_timeout": max(1, round(limits.connect_timeout_s)),
+        "application_name": APPLICATION_NAME,
+    }
+    if config.tls == "verify-full":
+        options["sslrootcert"] = "system"
+    try:
+        conn = await psycopg.AsyncConnection.connect(autocommit=False, **options)
+    except (psycopg.Error, OSError) as error:
+        raise _connect_error(error, config, limits) from None
+    await conn.set_read_only(True)
+    return conn
+
+
+async def _query(
+    conn: psycopg.AsyncConnection[Any], statement: Statement, limits: QueryLimits
+) -> QueryResult:
+    await conn.execute(_SETTINGS, [f"{round(seconds * 1000)}ms" for seconds in _timeouts(limits)])
+    started = time.perf_counter()
+    if statement.explain:
+        cursor = conn.cursor()
+        await cursor.execute(statement.text, binary=True)  # binary asks for the one-statement protocol
+    else:
+        cursor = conn.cursor(name=_CURSOR_NAME)
+        await cursor.execute(statement.text)
+    described = [(column.name, _type(conn, column.type_code)) for column in cursor.description or ()]
+    collector = Collector(
+        [Column(name, family) for name, (family, _) in described],
+        [convert for _, (_, convert) in described],
+        limits,
+        started=started,
+    )
+    while described:
+        wanted = collector.wanted()
+        batch = await cursor.fetchmany(wanted)
+        if not collector.add(batch) or len(batch) < wanted:
+            break
+    return collector.result()
+
+
+def _type(conn: psycopg.AsyncConnection[Any], oid: int) -> tuple[TypeFamily, Convert | None]:
+    info = conn.adapters.types.get(oid)  # also found by its array type's oid: arrays are "other"
+    return _TYPES.get(info.name, _OTHER) if info is not None and info.oid == oid else _OTHER
+
+
+def _timeouts(limits: QueryLimits) -> tuple[float, float, float]:
+    """statement_timeout, lock_timeout, idle_in_transaction_session_timeout."""
+    return limits.statement_timeout_s, limits.lock_timeout_s, limits.statement_timeout_s
+
+
+async def _close(conn: psycopg.AsyncConnection[Any]) -> None:
+    status = conn.info.transaction_status
+    with contextlib.suppress(psycopg.Error, OSError):
+        if status == TransactionStatus.ACTIVE:
+            await conn.cancel_safe(timeout=2)
+        elif status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+            await conn.rollback()
+    await conn.close()
+
+
+def _connect_error(error: Exception, config: ConnectionConfig, limits: QueryLimits) -> errors.DataQueryError:
+    message = str(error)
+    lowered = message.lower()
+    sqlstate = getattr(error, "sqlstate", None)
+    reason = _libpq_reason(message)
+    if sqlstate == "28P01" or "authentication failed" in lowered:
+        return errors.login_failed()
+    if sqlstate == "3D000" or ("database" in lowered and "does not exist" in lowered):
+        return errors.unknown_database(config)
+    if "ssl" in lowered or "certificate" in lowered:
+        return errors.tls_failed(config, reason)
+    if "timeout expired" in lowered or "timed out" in lowered:
+        return errors.connect_timed_out(config, limits)
+    if "connection refused" in lowered:
+        return errors.refused(config)
+    if "translate host name" in lowered or "name or service not known" in lowered or "resolve" in lowered:
+        return errors.unknown_host(config)
+    if sqlstate == "28000" or "fatal:" in lowered:
+        return errors.login_refused(config, reason)
+    return errors.unreachable(config, reason)
+
+
+def _libpq_reason(message: str) -> str:
+    """The server's or libpq's own words, without the "connection to server at … failed:" preamble."""
+    reason = message.rsplit("FATAL:", 1)[-1] if "FATAL:" in message else message.rsplit("failed:", 1)[-1]
+    return reason.split("\n", 1)[0].strip() or message.strip()
+
+
+def _query_error(
+    error: psycopg.Error, config: ConnectionConfig, limits: QueryLimits
+) -> errors.DataQueryError:
+    state = error.sqlstate or ""
+    detail = error.diag.message_primary or str(error)
+    if error.diag.message_hint:
+        detail = f"{detail} ({error.diag.message_hint})"
+    if state in ("57014", "25P03"):  # query_canceled (the statement timeout), idle in transaction
+        return errors.statement_timed_out(limits)
+    if state == "55P03":  # lock_not_available
+        return errors.lock_timed_out(limits)
+    if state == "25006":  # read_only_sql_transaction
+        return errors.read_only(config, detail)
+    if state == "42501":  # insufficient_privilege
+        return errors.permission_denied(config, detail)
+    if state.startswith(("08", "57P")) or (not state and not isinstance(error, psycopg.DataError)):
+        return errors.connection_lost()
+    if not state:  # a value the driver can't turn into Python, such as a date of 'infinity'
+        return errors.query_failed(config, f"{detail}; cast that column to text in the query to see it")
+    return errors.query_failed(config, detail)
