@@ -86,7 +86,7 @@ class QueryLimits:
     lock_timeout_s: float  # waiting for a lock another session holds
     connect_timeout_s: float
     max_rows: int  # rows returned; more are not fetched
-    max_bytes: int  # result data returned (characters of text, 8 per other value); more is not fetched
+    max_bytes: int  # result data returned (its text's characters; see dataquery.results); no more is fetched
 
 
 DATA_QUERY_LIMITS = QueryLimits(

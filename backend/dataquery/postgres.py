@@ -1,9 +1,9 @@
 """One checked statement on a PostgreSQL server, which enforces reading on its own side too.
 
 Each query gets a fresh connection (`connect_timeout`) and one transaction started with
-`BEGIN READ ONLY`, in which `set_config(…, true)` (`SET LOCAL`) sets `statement_timeout`,
-`lock_timeout` and `idle_in_transaction_session_timeout`; they work behind a pooler in transaction
-mode, unlike startup options. The statement runs in a server-side cursor (`DECLARE … CURSOR FOR`,
+`BEGIN READ ONLY`, in which `SET LOCAL` sets `statement_timeout`, `lock_timeout`,
+`idle_in_transaction_session_timeout` and `DateStyle`; they work behind a pooler in transaction mode,
+unlike startup options. The statement runs in a server-side cursor (`DECLARE … CURSOR FOR`,
 which itself accepts only a query without data-modifying WITH parts), read by `FETCH` in batches the
 `Collector` sizes, so the caps stop the database early instead of after it sent everything. An
 EXPLAIN, which no cursor can hold, runs in an ordinary cursor: its answer is a plan. Both go through
@@ -24,6 +24,7 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
+from psycopg.types.string import TextLoader
 
 from backend.dataquery import errors
 from backend.dataquery.config import ConnectionConfig
@@ -42,16 +43,22 @@ from backend.limits import QueryLimits
 
 APPLICATION_NAME = "skopx data query"
 _CURSOR_NAME = "skopx_data_query"
-_SETTINGS = (
-    "select set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true), "
-    "set_config('idle_in_transaction_session_timeout', %s, true)"
+# Sent as one message of the simple query protocol: one round trip opens the transaction and sets it up.
+_BEGIN = (
+    "BEGIN READ ONLY; SET LOCAL statement_timeout = {statement}; SET LOCAL lock_timeout = {lock}; "
+    "SET LOCAL idle_in_transaction_session_timeout = {idle}; SET LOCAL DateStyle = ISO"
 )
 
 
-def _isoformat(value: Any) -> str:
-    return value.isoformat()
+def _timestamp(text: str) -> str:
+    """PostgreSQL's ISO output ("2024-02-29 13:14:15.5+00") as ISO 8601 ("2024-02-29T13:14:15.5+00:00")."""
+    text = text.replace(" ", "T", 1)
+    return text + ":00" if len(text) > 3 and text[-3] in "+-" else text
 
 
+# Kept as the server's text (DateStyle ISO): exact decimals, and dates without Python's limits
+# ('infinity', years BC); faster too, as no Decimal or datetime is made only to be printed again.
+_AS_TEXT = ("numeric", "date", "time", "timetz", "timestamp", "timestamptz")
 # Type name -> (family, conversion; None where the driver's value is already JSON-safe).
 _TYPES: dict[str, tuple[TypeFamily, Convert | None]] = {
     "int2": ("number", None),
@@ -60,7 +67,7 @@ _TYPES: dict[str, tuple[TypeFamily, Convert | None]] = {
     "int8": ("number", whole_number),
     "float4": ("number", real_number),
     "float8": ("number", real_number),
-    "numeric": ("number", str),
+    "numeric": ("number", None),
     "money": ("number", json_safe),
     "text": ("text", None),
     "varchar": ("text", None),
@@ -69,11 +76,11 @@ _TYPES: dict[str, tuple[TypeFamily, Convert | None]] = {
     "name": ("text", None),
     "uuid": ("text", str),
     "xml": ("text", json_safe),
-    "date": ("date", _isoformat),
-    "time": ("date", _isoformat),
-    "timetz": ("date", _isoformat),
-    "timestamp": ("date", _isoformat),
-    "timestamptz": ("date", _isoformat),
+    "date": ("date", None),
+    "time": ("date", None),
+    "timetz": ("date", None),
+    "timestamp": ("date", _timestamp),
+    "timestamptz": ("date", _timestamp),
     "bool": ("bool", None),
 }
 _OTHER: tuple[TypeFamily, Convert | None] = ("other", json_safe)
@@ -103,17 +110,20 @@ async def _connect(config: ConnectionConfig, limits: QueryLimits) -> psycopg.Asy
     if config.tls == "verify-full":
         options["sslrootcert"] = "system"
     try:
-        conn = await psycopg.AsyncConnection.connect(autocommit=False, **options)
+        # Autocommit only so that psycopg sends no BEGIN of its own: _BEGIN opens the transaction.
+        conn = await psycopg.AsyncConnection.connect(autocommit=True, **options)
     except (psycopg.Error, OSError) as error:
         raise _connect_error(error, config, limits) from None
-    await conn.set_read_only(True)
+    for name in _AS_TEXT:
+        conn.adapters.register_loader(name, TextLoader)
     return conn
 
 
 async def _query(
     conn: psycopg.AsyncConnection[Any], statement: Statement, limits: QueryLimits
 ) -> QueryResult:
-    await conn.execute(_SETTINGS, [f"{round(seconds * 1000)}ms" for seconds in _timeouts(limits)])
+    statement_ms, lock_ms = round(limits.statement_timeout_s * 1000), round(limits.lock_timeout_s * 1000)
+    await conn.execute(_BEGIN.format(statement=statement_ms, lock=lock_ms, idle=statement_ms).encode())
     started = time.perf_counter()
     if statement.explain:
         cursor = conn.cursor()
@@ -139,11 +149,6 @@ async def _query(
 def _type(conn: psycopg.AsyncConnection[Any], oid: int) -> tuple[TypeFamily, Convert | None]:
     info = conn.adapters.types.get(oid)  # also found by its array type's oid: arrays are "other"
     return _TYPES.get(info.name, _OTHER) if info is not None and info.oid == oid else _OTHER
-
-
-def _timeouts(limits: QueryLimits) -> tuple[float, float, float]:
-    """statement_timeout, lock_timeout, idle_in_transaction_session_timeout."""
-    return limits.statement_timeout_s, limits.lock_timeout_s, limits.statement_timeout_s
 
 
 async def _close(conn: psycopg.AsyncConnection[Any]) -> None:
@@ -201,6 +206,6 @@ def _query_error(
         return errors.permission_denied(config, detail)
     if state.startswith(("08", "57P")) or (not state and not isinstance(error, psycopg.DataError)):
         return errors.connection_lost()
-    if not state:  # a value the driver can't turn into Python, such as a date of 'infinity'
+    if not state:  # a value the driver can't turn into Python, such as an interval beyond timedelta's
         return errors.query_failed(config, f"{detail}; cast that column to text in the query to see it")
     return errors.query_failed(config, detail)

@@ -81,6 +81,7 @@ async def test_values_come_back_json_safe_with_their_type_families(target: Targe
     ]
     first, second = result.rows
     moment = first.pop(8)
+    assert moment.endswith(":00")  # a whole offset: JavaScript's Date reads "+00:00", not "+00"
     assert datetime.fromisoformat(moment) == datetime(2024, 2, 29, 13, 14, 15, 500_000, tzinfo=UTC)
     assert first == [
         1,
@@ -119,6 +120,16 @@ async def test_values_come_back_json_safe_with_their_type_families(target: Targe
     ]
     assert (result.row_count, result.truncated, result.truncated_by) == (2, False, None)
     json.dumps(result.rows, allow_nan=False)
+
+
+async def test_dates_beyond_python_s_range_come_back_as_postgresql_writes_them(target: Target) -> None:
+    result = await run_query(
+        target.reader,
+        "select 'infinity'::date, '-infinity'::timestamptz, '0044-03-15 BC'::date, "
+        "timestamp '2024-02-29 13:14:15', timestamptz '2024-02-29 13:14:15+05:30'",
+    )
+    assert result.rows[0][:4] == ["infinity", "-infinity", "0044-03-15 BC", "2024-02-29T13:14:15"]
+    assert datetime.fromisoformat(result.rows[0][4]) == datetime(2024, 2, 29, 7, 44, 15, tzinfo=UTC)
 
 
 async def test_a_table_of_thousands_of_rows_comes_back_whole(target: Target) -> None:
@@ -402,7 +413,7 @@ async def test_query_errors_carry_the_database_s_own_words(target: Target) -> No
     assert "the reader may not see this" not in caught.value.detail
 
     with pytest.raises(errors.QueryFailed) as caught:
-        await run_query(target.reader, "select 'infinity'::date")
+        await run_query(target.reader, "select interval '100000000 years'")
     assert "cast that column to text" in caught.value.detail
 
 
