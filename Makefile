@@ -115,6 +115,7 @@ bench: setup browser ## Performance budgets (not tests; the stream bench drives 
 	$(PY) bench/rls.py
 	$(PY) bench/stream.py
 	$(PY) bench/api.py
+	$(PY) bench/data_query.py
 
 clean: db-stop
 	rm -rf .web .states .data artifacts
