@@ -31,7 +31,6 @@ from backend.dataquery.config import ConnectionConfig
 from backend.dataquery.guard import Statement
 from backend.dataquery.results import (
     Collector,
-    Column,
     Convert,
     QueryResult,
     TypeFamily,
@@ -191,18 +190,13 @@ def _query(
     cursor: _UnbufferedCursor, statement: Statement, limits: QueryLimits, started: float
 ) -> QueryResult:
     cursor.execute(statement.text)
-    described = [(column[0], _TYPES.get(column[1], _OTHER)) for column in cursor.description or ()]
     collector = Collector(
-        [Column(name, family) for name, (family, _) in described],
-        [convert for _, (_, convert) in described],
+        [(column[0], *_TYPES.get(column[1], _OTHER)) for column in cursor.description or ()],
         limits,
         started=started,
     )
-    while described:
-        wanted = collector.wanted()
-        batch = cursor.fetchmany(wanted)
-        if not collector.add(batch) or len(batch) < wanted:
-            break
+    while not collector.done:
+        collector.add(cursor.fetchmany(collector.wanted()))
     return collector.result()
 
 

@@ -31,7 +31,6 @@ from backend.dataquery.config import ConnectionConfig
 from backend.dataquery.guard import Statement
 from backend.dataquery.results import (
     Collector,
-    Column,
     Convert,
     QueryResult,
     TypeFamily,
@@ -131,18 +130,13 @@ async def _query(
     else:
         cursor = conn.cursor(name=_CURSOR_NAME)
         await cursor.execute(statement.text)
-    described = [(column.name, _type(conn, column.type_code)) for column in cursor.description or ()]
     collector = Collector(
-        [Column(name, family) for name, (family, _) in described],
-        [convert for _, (_, convert) in described],
+        [(column.name, *_type(conn, column.type_code)) for column in cursor.description or ()],
         limits,
         started=started,
     )
-    while described:
-        wanted = collector.wanted()
-        batch = await cursor.fetchmany(wanted)
-        if not collector.add(batch) or len(batch) < wanted:
-            break
+    while not collector.done:
+        collector.add(await cursor.fetchmany(collector.wanted()))
     return collector.result()
 
 

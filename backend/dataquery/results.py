@@ -105,7 +105,7 @@ def _size(value: Any) -> int:
 
 
 class Collector:
-    """Rows gathered under `limits`: `wanted()` rows next, `add(batch)` until it answers False.
+    """Rows gathered under `limits`: until `done`, fetch `wanted()` rows and `add()` them.
 
     A row counts towards the byte cap as 8 for itself, 8 per number or boolean, 32 per date, the
     characters of its text, and the JSON length of anything else.
@@ -113,14 +113,16 @@ class Collector:
 
     def __init__(
         self,
-        columns: Sequence[Column],
-        converters: Sequence[Convert | None],
+        columns: Sequence[tuple[str, TypeFamily, Convert | None]],
         limits: QueryLimits,
         *,
         started: float,
     ) -> None:
-        self.columns = tuple(columns)
-        self._convert = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
+        """`columns`: each column's name, type family and conversion (None: the driver's value is JSON-safe)."""
+        self.columns = tuple(Column(name, family) for name, family, _ in columns)
+        self._convert = [
+            (index, convert) for index, (_, _, convert) in enumerate(columns) if convert is not None
+        ]
         self._fixed = _SCALAR_SIZE + sum(_FIXED_SIZES.get(column.type, 0) for column in self.columns)
         self._measured = [
             index for index, column in enumerate(self.columns) if column.type not in _FIXED_SIZES
@@ -130,18 +132,22 @@ class Collector:
         self.rows: list[list[Any]] = []
         self._bytes = 0
         self._widest = 0
+        self._asked = 0
         self.truncated_by: Literal["rows", "bytes"] | None = None
+        self.done = not self.columns  # True once nothing more is to be fetched
 
     def wanted(self) -> int:
         """How many rows to fetch next: one more than the cap allows, to learn whether more exist."""
         rows_left = self._limits.max_rows + 1 - len(self.rows)
         if not self._widest:
-            return min(rows_left, 1)
-        fitting = (self._limits.max_bytes - self._bytes) // self._widest + 1
-        return max(1, min(rows_left, fitting, _MAX_BATCH))
+            self._asked = min(rows_left, 1)
+        else:
+            fitting = (self._limits.max_bytes - self._bytes) // self._widest + 1
+            self._asked = max(1, min(rows_left, fitting, _MAX_BATCH))
+        return self._asked
 
-    def add(self, batch: Sequence[Sequence[Any]]) -> bool:
-        """Take a batch of rows; False once a cap is reached (stop fetching) or the batch was empty.
+    def add(self, batch: Sequence[Sequence[Any]]) -> None:
+        """Take the rows `wanted()` asked for; `done` once a cap is reached or the result has ended.
 
         Raises `QueryTimedOut` once the statement timeout has passed: a fetch is a statement of its own
         to the database, so its timeout alone would not bound them all.
@@ -161,18 +167,20 @@ class Collector:
                 value = row[index]
                 if value is not None:
                     sizes[position] += len(value) if value.__class__ is str else _size(value)
+        self.done = len(rows) < self._asked
         limits = self._limits
         for row, size in zip(rows, sizes, strict=True):
             if len(self.rows) == limits.max_rows:
                 self.truncated_by = "rows"
-                return False
-            if self._bytes + size > limits.max_bytes:
+            elif self._bytes + size > limits.max_bytes:
                 self.truncated_by = "bytes"
-                return False
-            self._bytes += size
-            self._widest = max(self._widest, size)
-            self.rows.append(row)
-        return bool(rows)
+            else:
+                self._bytes += size
+                self._widest = max(self._widest, size)
+                self.rows.append(row)
+                continue
+            self.done = True
+            return
 
     def elapsed_s(self) -> float:
         return time.perf_counter() - self._started

@@ -15,6 +15,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from backend.db.testing import MigratedDatabase
+from tests.integration.dataquery_targets import Target, mysql_target, postgres_target
 from tests.integration.world import World, build_world
 
 
@@ -46,3 +47,24 @@ def connect_as(test_db: MigratedDatabase):
 def world(test_db: MigratedDatabase, request: pytest.FixtureRequest) -> World:
     """Organizations A and B (plus the outsider's C), each with every kind of row; per test module."""
     return build_world(test_db.admin, tag=request.module.__name__.rsplit(".", 1)[-1].replace("_", "-"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_dq_target() -> Iterator[Target]:
+    """A database of its own on the machine's PostgreSQL, for data queries (tests/integration/dataquery_targets.py)."""
+    with postgres_target() as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def mysql_dq_target() -> Iterator[Target]:
+    """A database of its own on the machine's MariaDB, for data queries."""
+    with mysql_target() as target:
+        yield target
+
+
+@pytest.fixture
+def unchanged(target: Target) -> Iterator[None]:
+    """After the test, the data-query `target` (each module says which) reads as it was made."""
+    yield
+    assert target.fingerprint() == target.pristine

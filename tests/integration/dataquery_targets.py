@@ -43,10 +43,22 @@ FAST_CEILING_S = FAST.connect_timeout_s + FAST.statement_timeout_s + 3 + 1
 
 @dataclass(frozen=True)
 class Target:
+    """A database made for the tests; `pristine` is its fingerprint as made."""
+
+    engine: str
     name: str
     reader: ConnectionConfig
     writer: ConnectionConfig
     admin_url: str
+    pristine: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def fingerprint(self) -> dict[str, Any]:
+        if self.engine == "postgresql":
+            return postgres_fingerprint(self.admin_url)
+        return mysql_fingerprint(self.name)
+
+    def made(self) -> Target:
+        return dataclasses.replace(self, pristine=self.fingerprint())
 
 
 def assert_safe(error: AppError, config: ConnectionConfig) -> None:
@@ -85,6 +97,7 @@ def postgres_target() -> Iterator[Target]:
         with psycopg.connect(_pg_url(name), autocommit=True) as conn:
             _pg_fill(conn, name)
         yield Target(
+            engine="postgresql",
             name=name,
             reader=ConnectionConfig(
                 "postgresql", host, port, name, f"{name}_reader", reader_pw, tls="disable"
@@ -93,7 +106,7 @@ def postgres_target() -> Iterator[Target]:
                 "postgresql", host, port, name, f"{name}_writer", writer_pw, tls="disable"
             ),
             admin_url=_pg_url(name),
-        )
+        ).made()
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f"drop database if exists {name} with (force)")
@@ -151,7 +164,8 @@ def _pg_fill(conn: psycopg.Connection[Any], name: str) -> None:
 
 
 def postgres_fingerprint(admin_url: str) -> dict[str, Any]:
-    """Every table's row versions and storage, sequences, the schema's objects, large objects and roles.
+    """Every table's row versions and storage, sequences, the schema's objects, large objects, the
+    target's roles (with their memberships) and settings.
 
     A row's version (ctid, xmin) changes with any write to it, even one that stores the same values, and
     a table's relfilenode with TRUNCATE or a rewrite, so comparing them shows that nothing was written.
@@ -181,11 +195,16 @@ def postgres_fingerprint(admin_url: str) -> dict[str, Any]:
                 "where n.nspname = 'public' order by 1"
             ).fetchall(),
             "large_objects": conn.execute("select count(*) from pg_largeobject_metadata").fetchone(),
+            # Only this target's: other test sessions on the same server make and drop their own.
             "roles": conn.execute(
-                "select rolname, rolsuper, rolcreaterole, rolcanlogin from pg_roles order by 1"
+                "select rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin, rolbypassrls, "
+                "(select array_agg(roleid::regrole::text order by 1) from pg_auth_members where member = r.oid) "
+                "from pg_roles r where rolname like current_database() || '%' order by 1"
             ).fetchall(),
             "settings": conn.execute(
-                "select setdatabase, setrole, setconfig from pg_db_role_setting"
+                "select setrole::regrole::text, setconfig from pg_db_role_setting "
+                "where setdatabase = (select oid from pg_database where datname = current_database()) "
+                "or setrole in (select oid from pg_roles where rolname like current_database() || '%') order by 1"
             ).fetchall(),
         }
 
@@ -226,7 +245,9 @@ def mysql_target() -> Iterator[Target]:
                 "create function write_something() returns int modifies sql data begin "
                 "insert into orders (customer_id, amount, placed_at) values (1, 1, now()); return 1; end"
             )
-        yield Target(name=name, reader=reader, writer=writer, admin_url=MYSQL_ADMIN_URL)
+        yield Target(
+            engine="mysql", name=name, reader=reader, writer=writer, admin_url=MYSQL_ADMIN_URL
+        ).made()
     finally:
         with _mysql_admin() as admin, admin.cursor() as cur:
             cur.execute(f"drop database if exists {name}")
@@ -286,7 +307,8 @@ def _mysql_fill(cur: Any, name: str) -> None:
 
 
 def mysql_fingerprint(name: str) -> dict[str, Any]:
-    """Every table's checksum and row count, the schema's tables and routines, the accounts, the outfile."""
+    """Every table's checksum and row count, the schema's tables and routines, the target's accounts and
+    grants, and whether the outfile exists."""
     with _mysql_admin(name) as conn, conn.cursor() as cur:
         cur.execute(
             "select table_name, table_type from information_schema.tables where table_schema = %s order by 1",
@@ -305,8 +327,12 @@ def mysql_fingerprint(name: str) -> dict[str, Any]:
             (name,),
         )
         routines = cur.fetchall()
-        cur.execute("select user, host from mysql.user order by 1, 2")
-        users = cur.fetchall()
+        # Only this target's accounts and their grants: other test sessions make and drop their own.
+        cur.execute("select user, host from mysql.user where user like %s order by 1, 2", (f"{name}%",))
+        users = []
+        for user, host in cur.fetchall():
+            cur.execute(f"show grants for '{user}'@'{host}'")
+            users.append((user, host, sorted(grant for (grant,) in cur.fetchall())))
     return {
         "tables": tables,
         "contents": contents,

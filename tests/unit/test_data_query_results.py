@@ -56,8 +56,7 @@ def test_values_become_json_safe(value: object, safe: object) -> None:
 
 def _collector(**limits: int) -> Collector:
     return Collector(
-        [Column("n", "number"), Column("s", "text")],
-        [None, None],
+        [("n", "number", None), ("s", "text", None)],
         dataclasses.replace(DATA_QUERY_LIMITS, **limits),
         started=time.perf_counter(),
     )
@@ -66,10 +65,13 @@ def _collector(**limits: int) -> Collector:
 def test_rows_stop_at_the_row_cap_and_say_so() -> None:
     collector = _collector(max_rows=3)
     assert collector.wanted() == 1
-    assert collector.add([(1, "a")])
+    collector.add([(1, "a")])
+    assert not collector.done
     assert collector.wanted() == 3  # up to one more than the cap, to learn whether more exist
-    assert not collector.add([(2, "b"), (3, "c"), (4, "d")])
+    collector.add([(2, "b"), (3, "c"), (4, "d")])
+    assert collector.done
     result = collector.result()
+    assert result.columns == (Column("n", "number"), Column("s", "text"))
     assert (result.rows, result.row_count, result.truncated, result.truncated_by) == (
         [[1, "a"], [2, "b"], [3, "c"]],
         3,
@@ -80,37 +82,46 @@ def test_rows_stop_at_the_row_cap_and_say_so() -> None:
 
 def test_exactly_the_cap_is_not_truncated() -> None:
     collector = _collector(max_rows=2)
-    collector.add([(1, "a")])
-    collector.add([(2, "b")])
-    assert not collector.add([])
+    collector.add([(1, "a")][: collector.wanted()])
+    collector.add([(2, "b")][: collector.wanted()])
+    assert collector.done  # fewer rows came than were asked for: the result has ended
     assert (collector.result().row_count, collector.result().truncated) == (2, False)
 
 
 def test_rows_stop_before_the_byte_cap_and_batches_shrink_to_fit() -> None:
     collector = _collector(max_bytes=1_000)
-    assert collector.add([(1, "x" * 184)])  # 8 + 184 + 8 for the row = 200
+    collector.wanted()
+    collector.add([(1, "x" * 184)])  # 8 for the row, 8 for the number, 184 characters: 200
     assert collector.wanted() == 5  # the 800 bytes left fit 4 rows like it, plus one to look ahead
-    assert not collector.add([(n, "x" * 184) for n in range(2, 7)])
+    collector.add([(n, "x" * 184) for n in range(2, 7)])
     result = collector.result()
-    assert (result.row_count, result.truncated_by) == (5, "bytes")
+    assert (collector.done, result.row_count, result.truncated_by) == (True, 5, "bytes")
 
 
 def test_a_first_row_wider_than_the_cap_gives_an_empty_truncated_result() -> None:
     collector = _collector(max_bytes=100)
-    assert not collector.add([(1, "x" * 200)])
+    collector.wanted()
+    collector.add([(1, "x" * 200)])
+    assert collector.done
     assert (collector.result().row_count, collector.result().truncated_by) == (0, "bytes")
 
 
 def test_batches_never_exceed_the_largest_batch() -> None:
     collector = _collector()
+    collector.wanted()
     collector.add([(1, "")])
     assert collector.wanted() == 2_000
 
 
+def test_a_statement_without_a_result_has_nothing_to_fetch() -> None:
+    collector = Collector([], DATA_QUERY_LIMITS, started=time.perf_counter())
+    assert collector.done
+    assert collector.result().rows == []
+
+
 def test_a_fetch_after_the_statement_timeout_stops_the_query() -> None:
     collector = Collector(
-        [Column("n", "number")],
-        [None],
+        [("n", "number", None)],
         dataclasses.replace(DATA_QUERY_LIMITS, statement_timeout_s=1),
         started=time.perf_counter() - 2,
     )
@@ -120,11 +131,9 @@ def test_a_fetch_after_the_statement_timeout_stops_the_query() -> None:
 
 def test_conversions_apply_to_their_columns_and_skip_nulls() -> None:
     collector = Collector(
-        [Column("amount", "number"), Column("n", "number")],
-        [str, None],
-        DATA_QUERY_LIMITS,
-        started=time.perf_counter(),
+        [("amount", "number", str), ("n", "number", None)], DATA_QUERY_LIMITS, started=time.perf_counter()
     )
+    collector.wanted()
     collector.add([(Decimal("1.50"), 1), (None, 2)])
     assert collector.result().rows == [["1.50", 1], [None, 2]]
 
