@@ -112,6 +112,10 @@ def postgres_target() -> Iterator[Target]:
             admin.execute(f"drop database if exists {name} with (force)")
             admin.execute(f"drop role if exists {name}_reader")
             admin.execute(f"drop role if exists {name}_writer")
+            left = admin.execute(
+                "select count(*) from pg_roles where rolname like %s", (f"{name}%",)
+            ).fetchone()
+            assert left == (0,), f"the roles of {name} are still there"
 
 
 def _pg_fill(conn: psycopg.Connection[Any], name: str) -> None:
@@ -251,7 +255,9 @@ def mysql_target() -> Iterator[Target]:
     finally:
         with _mysql_admin() as admin, admin.cursor() as cur:
             cur.execute(f"drop database if exists {name}")
-            cur.execute(f"drop user if exists '{name}_r'@'%%', '{name}_w'@'%%'")
+            cur.execute(f"drop user if exists '{name}_r'@'%', '{name}_w'@'%'")
+            cur.execute("select count(*) from mysql.user where user like %s", (f"{name}%",))
+            assert cur.fetchone() == (0,), f"the users of {name} are still there"
 
 
 def _mysql_as(config: ConnectionConfig) -> pymysql.Connection:
