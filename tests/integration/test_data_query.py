@@ -28,6 +28,7 @@ from tests.integration.dataquery_targets import (
     WIDE_ROW_CHARS,
     FreezingProxy,
     Target,
+    address_of,
     assert_safe,
     free_port,
     silent_listener,
@@ -232,7 +233,9 @@ BYPASSED = [
 async def test_the_read_only_transaction_refuses_writes_the_guard_never_saw(target: Target, sql: str) -> None:
     # As an EXPLAIN, PostgreSQL runs the text in a plain cursor, not in DECLARE (which refuses writes too).
     with pytest.raises(errors.QueryNotPermitted) as caught:
-        await RUNNERS[target.engine](target.writer, Statement(sql, explain=True), FAST)
+        await RUNNERS[target.engine](
+            target.writer, Statement(sql, explain=True), FAST, address_of(target.writer)
+        )
     assert "read only transaction" in caught.value.detail.lower().replace("-", " ")
     assert_safe(caught.value, target.writer)
 
@@ -240,7 +243,9 @@ async def test_the_read_only_transaction_refuses_writes_the_guard_never_saw(targ
 async def test_sleeping_the_guard_never_saw_is_ended_by_the_statement_timeout(target: Target) -> None:
     started = time.monotonic()
     with pytest.raises(errors.QueryTimedOut) as caught:
-        await RUNNERS[target.engine](target.writer, Statement(SLEEP[target.engine]), FAST)
+        await RUNNERS[target.engine](
+            target.writer, Statement(SLEEP[target.engine]), FAST, address_of(target.writer)
+        )
     assert time.monotonic() - started < 4
     assert caught.value.detail.startswith("The query ran longer than 1 seconds and was stopped.")
 
