@@ -116,6 +116,8 @@ def normalize_host(host: str) -> str | IP:
         raise _refuse(
             "Enter only the server's name or IP address as the host, without a scheme, user or path."
         )
+    if "%" in host:  # an IPv6 zone ("fe80::1%eth0"): only link-local addresses have one
+        raise _refuse("The host isn't a valid server name or IP address; remove the part after %.")
     if len(host) > MAX_HOST_LEN:
         raise _refuse(f"The host is longer than {MAX_HOST_LEN} characters.")
     bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
