@@ -7,6 +7,7 @@ from `.secrets/local.env`, which `make run` creates once.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from dataclasses import dataclass, field
@@ -45,6 +46,18 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _address_entries(name: str, value: str | None) -> tuple[str, ...]:
+    """SKOPX_DATA_SOURCE_ALLOW/DENY: CIDRs and host names; a slash means a CIDR, which must be valid."""
+    entries = _csv(value)
+    for entry in entries:
+        if "/" in entry:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise SettingsError(f"{name}: {entry!r} is not a valid CIDR such as 10.0.0.0/8.") from None
+    return entries
+
+
 def _default_origins(public_url: str) -> tuple[str, ...]:
     """The served origin; on localhost also its 127.0.0.1 spelling."""
     if "://localhost" in public_url:
@@ -68,6 +81,8 @@ class Settings:
     redis_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
     image_domains: tuple[str, ...] = ()
+    data_source_allow: tuple[str, ...] = ()
+    data_source_deny: tuple[str, ...] = ()
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     model: str = "claude-sonnet-4-6"
@@ -131,6 +146,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("REDIS_URL") or None,
         trusted_proxies=_csv(env.get("SKOPX_TRUSTED_PROXIES")),
         image_domains=image_domains,
+        data_source_allow=_address_entries("SKOPX_DATA_SOURCE_ALLOW", env.get("SKOPX_DATA_SOURCE_ALLOW")),
+        data_source_deny=_address_entries("SKOPX_DATA_SOURCE_DENY", env.get("SKOPX_DATA_SOURCE_DENY")),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
         anthropic_base_url=env.get("ANTHROPIC_BASE_URL") or None,
         model=env.get("SKOPX_MODEL", "claude-sonnet-4-6"),

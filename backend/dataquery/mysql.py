@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ import pymysql.cursors
 from pymysql.constants import FIELD_TYPE
 
 from backend.dataquery import errors
+from backend.dataquery.addresses import Address
 from backend.dataquery.config import ConnectionConfig
 from backend.dataquery.guard import Statement
 from backend.dataquery.results import (
@@ -118,12 +120,17 @@ class _UnbufferedCursor(pymysql.cursors.SSCursor):
     __del__ = close
 
 
-async def run(config: ConnectionConfig, statement: Statement, limits: QueryLimits) -> QueryResult:
-    return await asyncio.get_running_loop().run_in_executor(_POOL, _run, config, statement, limits)
+async def run(
+    config: ConnectionConfig, statement: Statement, limits: QueryLimits, address: Address
+) -> QueryResult:
+    """Run `statement` on the server at `address` (checked by `addresses.check_address`)."""
+    return await asyncio.get_running_loop().run_in_executor(_POOL, _run, config, statement, limits, address)
 
 
-def _run(config: ConnectionConfig, statement: Statement, limits: QueryLimits) -> QueryResult:
-    conn = _connect(config, limits)
+def _run(
+    config: ConnectionConfig, statement: Statement, limits: QueryLimits, address: Address
+) -> QueryResult:
+    conn = _connect(config, limits, address)
     cursor = _UnbufferedCursor(conn)
     started = time.perf_counter()
     try:
@@ -137,7 +144,7 @@ def _run(config: ConnectionConfig, statement: Statement, limits: QueryLimits) ->
         conn.close()
 
 
-def _connect(config: ConnectionConfig, limits: QueryLimits) -> pymysql.Connection:
+def _connect(config: ConnectionConfig, limits: QueryLimits, address: Address) -> pymysql.Connection:
     tls: dict[str, Any] = {}
     if config.tls == "disable":
         tls["ssl_disabled"] = True
@@ -149,8 +156,8 @@ def _connect(config: ConnectionConfig, limits: QueryLimits) -> pymysql.Connectio
         tls["ssl"] = context  # a context makes TLS required: no fallback to plain TCP
     try:
         conn = pymysql.connect(
-            host=config.host,
-            port=config.port,
+            host=address.name,  # what TLS checks the certificate against (server_hostname)
+            port=address.port,
             user=config.user,
             password=config.password,
             database=config.database,
@@ -161,14 +168,27 @@ def _connect(config: ConnectionConfig, limits: QueryLimits) -> pymysql.Connectio
             connect_timeout=limits.connect_timeout_s,
             read_timeout=limits.connect_timeout_s,  # the server's greeting and the login
             write_timeout=limits.statement_timeout_s + _READ_GRACE_S,
+            defer_connect=True,
             **tls,
         )
+        conn.connect(_socket(address, limits))
     except pymysql.MySQLError as error:
         raise _connect_error(error, config, limits) from None
     # PyMySQL reads this before every read from the socket; from now on an answer may take as long as
     # the statement may run.
     conn._read_timeout = limits.statement_timeout_s + _READ_GRACE_S
     return conn
+
+
+def _socket(address: Address, limits: QueryLimits) -> socket.socket:
+    """A TCP connection to the checked IP; PyMySQL would resolve `host` again, so it gets this instead."""
+    try:
+        sock = socket.create_connection((address.ip, address.port), limits.connect_timeout_s)
+    except OSError as error:
+        raise pymysql.err.OperationalError(2003, f"Can't connect to MySQL server ({error})") from None
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    return sock
 
 
 def _begin_read_only(conn: pymysql.Connection, limits: QueryLimits) -> None:

@@ -27,6 +27,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 
 from backend.dataquery import errors
+from backend.dataquery.addresses import Address
 from backend.dataquery.config import ConnectionConfig
 from backend.dataquery.guard import Statement
 from backend.dataquery.results import (
@@ -85,8 +86,11 @@ _TYPES: dict[str, tuple[TypeFamily, Convert | None]] = {
 _OTHER: tuple[TypeFamily, Convert | None] = ("other", json_safe)
 
 
-async def run(config: ConnectionConfig, statement: Statement, limits: QueryLimits) -> QueryResult:
-    conn = await _connect(config, limits)
+async def run(
+    config: ConnectionConfig, statement: Statement, limits: QueryLimits, address: Address
+) -> QueryResult:
+    """Run `statement` on the server at `address` (checked by `addresses.check_address`)."""
+    conn = await _connect(config, limits, address)
     try:
         return await _query(conn, statement, limits)
     except psycopg.Error as error:
@@ -95,10 +99,15 @@ async def run(config: ConnectionConfig, statement: Statement, limits: QueryLimit
         await _close(conn)
 
 
-async def _connect(config: ConnectionConfig, limits: QueryLimits) -> psycopg.AsyncConnection[Any]:
+async def _connect(
+    config: ConnectionConfig, limits: QueryLimits, address: Address
+) -> psycopg.AsyncConnection[Any]:
+    # libpq connects to `hostaddr` without resolving `host`, which it still uses for TLS (SNI and the
+    # certificate check under verify-full).
     options: dict[str, Any] = {
-        "host": config.host,
-        "port": config.port,
+        "host": address.name,
+        "hostaddr": address.ip,
+        "port": address.port,
         "dbname": config.database,
         "user": config.user,
         "password": config.password,

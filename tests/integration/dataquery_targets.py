@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 import pymysql
 
-from backend.dataquery import ConnectionConfig
+from backend.dataquery import Address, ConnectionConfig
 from backend.errors import AppError
 from backend.limits import DATA_QUERY_LIMITS
 
@@ -59,6 +59,11 @@ class Target:
 
     def made(self) -> Target:
         return dataclasses.replace(self, pristine=self.fingerprint())
+
+
+def address_of(config: ConnectionConfig) -> Address:
+    """The target's address, for calling an engine's `run` directly (the targets are on this machine)."""
+    return Address(name=config.host, ip=socket.gethostbyname(config.host), port=config.port)
 
 
 def assert_safe(error: AppError, config: ConnectionConfig) -> None:

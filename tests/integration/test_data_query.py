@@ -16,7 +16,8 @@ import time
 
 import pytest
 
-from backend.dataquery import Statement, errors, mysql, postgres, run_query
+from backend.dataquery import AddressPolicy, Statement, errors, mysql, postgres, run_query
+from backend.dataquery.addresses import Endpoint
 from backend.errors import AppError, Invalid
 from backend.limits import DATA_QUERY_LIMITS
 from tests.integration.dataquery_targets import (
@@ -28,6 +29,7 @@ from tests.integration.dataquery_targets import (
     WIDE_ROW_CHARS,
     FreezingProxy,
     Target,
+    address_of,
     assert_safe,
     free_port,
     silent_listener,
@@ -232,7 +234,9 @@ BYPASSED = [
 async def test_the_read_only_transaction_refuses_writes_the_guard_never_saw(target: Target, sql: str) -> None:
     # As an EXPLAIN, PostgreSQL runs the text in a plain cursor, not in DECLARE (which refuses writes too).
     with pytest.raises(errors.QueryNotPermitted) as caught:
-        await RUNNERS[target.engine](target.writer, Statement(sql, explain=True), FAST)
+        await RUNNERS[target.engine](
+            target.writer, Statement(sql, explain=True), FAST, address_of(target.writer)
+        )
     assert "read only transaction" in caught.value.detail.lower().replace("-", " ")
     assert_safe(caught.value, target.writer)
 
@@ -240,7 +244,9 @@ async def test_the_read_only_transaction_refuses_writes_the_guard_never_saw(targ
 async def test_sleeping_the_guard_never_saw_is_ended_by_the_statement_timeout(target: Target) -> None:
     started = time.monotonic()
     with pytest.raises(errors.QueryTimedOut) as caught:
-        await RUNNERS[target.engine](target.writer, Statement(SLEEP[target.engine]), FAST)
+        await RUNNERS[target.engine](
+            target.writer, Statement(SLEEP[target.engine]), FAST, address_of(target.writer)
+        )
     assert time.monotonic() - started < 4
     assert caught.value.detail.startswith("The query ran longer than 1 seconds and was stopped.")
 
@@ -296,3 +302,38 @@ async def test_connection_errors_say_what_to_check(target: Target) -> None:
             await run_query(dataclasses.replace(target.reader, port=port), "select 1", limits=FAST)
         assert time.monotonic() - started < FAST.connect_timeout_s + 1.5
     assert "didn't answer within 2 seconds" in caught.value.detail
+
+
+async def test_the_executor_connects_to_the_address_it_checked_without_resolving_again(
+    target: Target,
+) -> None:
+    ip = address_of(target.reader).ip
+    answers = [[ip], ["192.0.2.1"]]  # the second answer, were it asked for, leads nowhere
+    asked: list[str] = []
+
+    def rebinding(name: str) -> list[str]:
+        asked.append(name)
+        return answers[min(len(asked), 2) - 1]
+
+    config = dataclasses.replace(
+        target.reader, host="pg.test" if target.engine == "postgresql" else "my.test"
+    )
+    result = await run_query(
+        config, "select 1 as one", limits=FAST, policy=AddressPolicy(allow_internal=True), resolve=rebinding
+    )
+    assert result.rows == [[1]]
+    assert asked == [config.host]
+
+
+async def test_the_executor_refuses_an_address_before_connecting(target: Target) -> None:
+    with silent_listener() as port:
+        config = dataclasses.replace(target.reader, host="127.0.0.1", port=port)
+        for policy, sentence in (
+            (AddressPolicy(), "inside Skopx's own network"),
+            (AddressPolicy(allow_internal=True, own=(Endpoint("localhost", port),)), "Skopx's own database"),
+        ):
+            started = time.monotonic()
+            with pytest.raises(Invalid, match=sentence) as caught:
+                await run_query(config, "select 1", limits=FAST, policy=policy)
+            assert caught.value.field == "host"
+            assert time.monotonic() - started < 1  # a silent listener would have held a connection attempt

@@ -13,7 +13,7 @@ import pymysql
 import pytest
 
 from backend.dataquery import Statement, errors, mysql, run_query
-from tests.integration.dataquery_targets import FAST, OUTFILE, Target, assert_safe
+from tests.integration.dataquery_targets import FAST, OUTFILE, Target, address_of, assert_safe
 
 pytestmark = pytest.mark.dataquery
 
@@ -90,14 +90,21 @@ async def test_a_quote_escaped_by_a_backslash_keeps_the_statement_whole(target: 
 @pytest.mark.usefixtures("unchanged")
 async def test_a_second_statement_the_guard_never_saw_is_not_run(target: Target) -> None:
     with pytest.raises(errors.QueryFailed) as caught:
-        await mysql.run(target.writer, Statement("select 1; delete from orders"), FAST)
+        await mysql.run(
+            target.writer, Statement("select 1; delete from orders"), FAST, address_of(target.writer)
+        )
     assert "SQL syntax" in caught.value.detail
 
 
 @pytest.mark.usefixtures("unchanged")
 async def test_an_outfile_the_guard_never_saw_is_not_written(target: Target) -> None:
     with pytest.raises(errors.QueryNotPermitted):
-        await mysql.run(target.writer, Statement(f"select * from orders into outfile '{OUTFILE}'"), FAST)
+        await mysql.run(
+            target.writer,
+            Statement(f"select * from orders into outfile '{OUTFILE}'"),
+            FAST,
+            address_of(target.writer),
+        )
     assert not os.path.exists(OUTFILE)
 
 

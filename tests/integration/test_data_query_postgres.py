@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from backend.dataquery import Statement, errors, postgres, run_query
-from tests.integration.dataquery_targets import FAST, Target, assert_safe
+from tests.integration.dataquery_targets import FAST, Target, address_of, assert_safe
 
 pytestmark = pytest.mark.dataquery
 
@@ -142,7 +142,7 @@ async def test_the_database_refuses_writes_the_guard_never_saw(
     target: Target, sql: str, explain: bool
 ) -> None:
     with pytest.raises(errors.DataQueryError) as caught:
-        await postgres.run(target.writer, Statement(sql, explain=explain), FAST)
+        await postgres.run(target.writer, Statement(sql, explain=explain), FAST, address_of(target.writer))
     assert_safe(caught.value, target.writer)
 
 
