@@ -21,7 +21,6 @@ from state.base import AppState
 from state.handlers import guarded, handles_errors
 
 NAME_INPUT_ID = "token-name"
-STATUS_LABELS = {"active": "Active", "expired": "Expired", "revoked": "Revoked"}
 
 
 @dataclasses.dataclass
@@ -40,7 +39,6 @@ class TokenRow:
 
 
 def _row(token: access_tokens.TokenView, now: datetime) -> TokenRow:
-    status = token.status(now)
     return TokenRow(
         id=token.id,
         name=token.name,
@@ -50,9 +48,9 @@ def _row(token: access_tokens.TokenView, now: datetime) -> TokenRow:
         created=format_when(token.created_at),
         expires=format_when(token.expires_at),
         last_used=format_when(token.last_used_at) if token.last_used_at else "Never",
-        status=status,
-        status_label=STATUS_LABELS[status],
-        active=status == "active",
+        status=token.status(now),
+        status_label=token.status_label(now),
+        active=token.usable(now),
     )
 
 

@@ -2,7 +2,7 @@
 and client identity. See `limiter` for the strategy and storage choices."""
 
 from backend.ratelimit.client import client_bucket, client_ip, parse_trusted_proxies
-from backend.ratelimit.decision import RateDecision, most_restrictive, wait_message
+from backend.ratelimit.decision import RateDecision, most_restrictive, wait_message, wait_phrase
 from backend.ratelimit.headers import rate_limit_headers
 from backend.ratelimit.limiter import (
     AsyncRateLimiter,
@@ -32,4 +32,5 @@ __all__ = [
     "rate_limit_headers",
     "storage_uri_for",
     "wait_message",
+    "wait_phrase",
 ]

@@ -45,13 +45,16 @@ def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
-def wait_message(retry_after: int) -> str:
-    """'Too many attempts. Try again in 14 minutes.' Rounded up, so trying then works."""
+def wait_phrase(retry_after: int) -> str:
+    """'14 minutes', '1 second': the wait in words, rounded up, so trying then works."""
     seconds = max(1, math.ceil(retry_after))
     if seconds < 60:
-        wait = _plural(seconds, "second")
-    elif seconds < 3600:
-        wait = _plural(math.ceil(seconds / 60), "minute")
-    else:
-        wait = _plural(math.ceil(seconds / 3600), "hour")
-    return f"Too many attempts. Try again in {wait}."
+        return _plural(seconds, "second")
+    if seconds < 3600:
+        return _plural(math.ceil(seconds / 60), "minute")
+    return _plural(math.ceil(seconds / 3600), "hour")
+
+
+def wait_message(retry_after: int) -> str:
+    """'Too many attempts. Try again in 14 minutes.'"""
+    return f"Too many attempts. Try again in {wait_phrase(retry_after)}."

@@ -35,6 +35,7 @@ _SHOWN_CHARS = 4  # of the secret, after the prefix, in lists
 # enough to tell which tokens are in use.
 LAST_USED_PRECISION = timedelta(minutes=1)
 
+STATUS_LABELS = {"active": "Active", "expired": "Expired", "revoked": "Revoked"}
 TOKEN_REFUSED = "This API token is invalid, expired or revoked. Create a new one in Settings → API tokens."  # noqa: S105
 TOKEN_NOT_FOUND = "We couldn't find that token. It may have been revoked already."  # noqa: S105
 
@@ -58,6 +59,13 @@ class TokenView:
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if self.expires_at <= now else "active"
+
+    def status_label(self, now: datetime) -> str:
+        return STATUS_LABELS[self.status(now)]
+
+    def usable(self, now: datetime) -> bool:
+        """Neither revoked nor expired: it still works, so it can still be revoked."""
+        return self.status(now) == "active"
 
 
 @dataclass(frozen=True)

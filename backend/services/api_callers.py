@@ -25,6 +25,7 @@ class Caller:
     context: RequestContext
     via: Literal["token", "session"]
     token_id: str | None = None
+    user: sessions.SessionUser | None = None  # a session's user, with all their memberships
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -48,4 +49,4 @@ async def identify(
         raise Unauthenticated(NO_CREDENTIALS)
     user = await sessions.resolve_session(cookie_header)
     chosen = (organization or "").strip() or (user.memberships[0].org_id if user.memberships else None)
-    return Caller(context=await sessions.context_in(user, chosen), via="session")
+    return Caller(context=await sessions.context_in(user, chosen), via="session", user=user)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from backend.config import get_settings
 from backend.errors import RateLimited
-from backend.ratelimit import API, Policy, RateDecision, client_ip, client_key, get_async_limiter
+from backend.ratelimit import API, Policy, RateDecision, client_ip, client_key, get_async_limiter, wait_phrase
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 
@@ -27,8 +27,7 @@ def token_key(token_hash: str) -> str:
 def refusal(decision: RateDecision, policy: Policy = API) -> RateLimited:
     wait = max(1, decision.retry_after)
     return RateLimited(
-        f"You've reached the limit of {policy.limit} requests a minute. "
-        f"Try again in {wait} second{'s' if wait != 1 else ''}.",
+        f"You've reached the limit of {policy.limit} requests a minute. Try again in {wait_phrase(wait)}.",
         retry_after=wait,
     )
 

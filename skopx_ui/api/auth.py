@@ -20,19 +20,18 @@ from backend.errors import AppError, Invalid, RateLimited, Unavailable
 from backend.ratelimit import (
     AUTH,
     RateDecision,
-    client_ip,
     client_key,
     email_key,
     get_async_limiter,
     rate_limit_headers,
 )
-from backend.services import accounts
+from backend.services import accounts, request_budget
 from skopx_ui.api.responses import failure, read_form, success, unexpected
 
 
 def _client(request: Request) -> str:
     peer = request.client.host if request.client else None
-    return client_ip(peer, request.headers.items(), get_settings().trusted_proxies)
+    return request_budget.client_address(peer, request.headers.items())
 
 
 def _attempt_keys(request: Request, email: str) -> list[str]:

@@ -25,13 +25,19 @@ def wants_json(request: Request) -> bool:
     ).startswith("application/json")
 
 
-async def _json_body(request: Request) -> object:
+async def read_body_bytes(request: Request, limit: int = MAX_BODY_BYTES) -> bytes | None:
+    """The raw body, read as it arrives; None as soon as it grows past `limit`."""
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY_BYTES:
+        if len(body) > limit:
             return None
-    return json.loads(body)
+    return bytes(body)
+
+
+async def _json_body(request: Request) -> object:
+    body = await read_body_bytes(request)
+    return None if body is None else json.loads(body)
 
 
 def _decoded(value: str) -> str:

@@ -26,11 +26,11 @@ from backend.errors import AppError, Invalid, NotFound, RateLimited
 from backend.ratelimit import RateDecision, rate_limit_headers
 from backend.services import access_tokens, api_callers, request_budget
 from backend.services.api_callers import Caller
+from skopx_ui.api.responses import read_body_bytes
 from skopx_ui.api.v1 import schemas
 
 log = logging.getLogger("skopx.api.v1")
 
-MAX_BODY_BYTES = 1024 * 1024
 ORGANIZATION_HEADER = "x-skopx-organization"
 # Every operation may answer these (besides its own success and the errors it lists).
 COMMON_ERRORS = (400, 401, 402, 403, 404, 415, 422, 429, 503)
@@ -124,11 +124,9 @@ async def read_body(request: Request, model: type[schemas.Body]) -> schemas.Body
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type != "application/json":
         raise UnsupportedMediaType()
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY_BYTES:
-            raise Invalid("The request body is larger than 1 MiB.")
+    raw = await read_body_bytes(request)
+    if raw is None:
+        raise Invalid("The request body is larger than 1 MiB.")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):

@@ -4,7 +4,7 @@ end is the API (routes and OpenAPI document are both built from it)."""
 from __future__ import annotations
 
 from backend import routes
-from backend.services import conversations, organizations, profile, projects, sessions, tasks
+from backend.services import conversations, organizations, profile, projects, tasks
 from skopx_ui.api.v1 import schemas
 from skopx_ui.api.v1.chat import send_message
 from skopx_ui.api.v1.dispatch import Call, Endpoint
@@ -27,12 +27,12 @@ async def get_me(call: Call) -> schemas.Me:
 
 async def list_organizations(call: Call) -> schemas.Organizations:
     """A token reaches its own organization only; a session lists every one of its user's."""
-    if call.caller.via == "token":
+    if call.caller.user is None:
         organization = await organizations.get_organization(ctx=call.ctx)
         items = [schemas.Organization(id=organization.id, name=organization.name, role=call.ctx.role.value)]
     else:
-        user = await sessions.resolve_session(call.request.headers.get("cookie"))
-        items = [schemas.Organization(id=m.org_id, name=m.name, role=m.role.value) for m in user.memberships]
+        memberships = call.caller.user.memberships
+        items = [schemas.Organization(id=m.org_id, name=m.name, role=m.role.value) for m in memberships]
     return schemas.Organizations(items=items)
 
 
